@@ -1,0 +1,67 @@
+// Package store holds what the storage engines share: sentinel errors, the
+// record types and Store, the whole method set an engine implements. The
+// smaller interfaces a component needs are defined where they are used
+// (index.Store, match.Source, update.Store); store/sqlite and
+// store/postgres implement all of them, and store/storetest is the one
+// conformance suite both must pass.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/strata-scan/strata"
+)
+
+// ErrNotFound is returned when a requested record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// UpdaterStatus is what the store knows about one feed.
+type UpdaterStatus struct {
+	Updater     string    `json:"updater"`
+	Fingerprint string    `json:"fingerprint,omitempty"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+	Records     int       `json:"records"`
+}
+
+// Store is everything a storage engine implements.
+type Store interface {
+	// LayerReport returns the stored report of one scanner on one layer,
+	// or ErrNotFound.
+	LayerReport(ctx context.Context, layer strata.Digest, scanner, version string) (*strata.LayerReport, error)
+	// PutLayerReport stores (or replaces) a layer report.
+	PutLayerReport(ctx context.Context, r *strata.LayerReport) error
+
+	// PutIndexReport stores (or replaces) the index report of a manifest,
+	// with the manifest's layers.
+	PutIndexReport(ctx context.Context, r *strata.IndexReport) error
+	// IndexReport returns a manifest's index report, or ErrNotFound.
+	IndexReport(ctx context.Context, manifest strata.Digest) (*strata.IndexReport, error)
+	// Manifests lists the indexed manifests, sorted.
+	Manifests(ctx context.Context) ([]strata.Digest, error)
+	// DeleteIndexReport removes a manifest and the layer reports of the
+	// layers no other manifest references; ErrNotFound when absent.
+	DeleteIndexReport(ctx context.Context, manifest strata.Digest) error
+
+	// ReplaceVulnerabilities replaces the updater's whole set in one
+	// transaction, records the fingerprint and a successful run, and
+	// stores and returns the difference (by record content) from the
+	// previous set.
+	ReplaceVulnerabilities(ctx context.Context, updater, fingerprint string, vulns []strata.Vulnerability) (*strata.UpdateDiff, error)
+	// Vulnerabilities returns every record, of any updater, for the
+	// ecosystem and release ("" for language ecosystems) whose Package is
+	// one of names.
+	Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error)
+	// UpdaterStatus returns what is known about a feed; a feed never run
+	// has a zero status with its name, not an error.
+	UpdaterStatus(ctx context.Context, updater string) (*UpdaterStatus, error)
+	// RecordUpdateFailure notes a failed run without touching the data.
+	RecordUpdateFailure(ctx context.Context, updater string, msg string) error
+	// UpdateDiffs returns the stored diffs with ID > after, oldest first.
+	UpdateDiffs(ctx context.Context, after int64) ([]strata.UpdateDiff, error)
+
+	Close() error
+}

@@ -1,0 +1,50 @@
+package strata
+
+import "net/url"
+
+// Package is one installed package found in an image.
+type Package struct {
+	Name    string    `json:"name"`
+	Version string    `json:"version"`
+	Arch    string    `json:"arch,omitempty"`
+	Eco     Ecosystem `json:"ecosystem"`
+	// SourceName and SourceVersion name the source package it was built
+	// from (Debian's Source: field, RPM's source RPM, Alpine's origin);
+	// they equal Name and Version when the database names no source.
+	SourceName    string `json:"source_name,omitempty"`
+	SourceVersion string `json:"source_version,omitempty"`
+	// PackageDB is the image path of the database or file that listed it,
+	// without a leading slash: "var/lib/dpkg/status".
+	PackageDB string `json:"package_db"`
+	// IntroducedIn is the digest of the layer that first installed it.
+	IntroducedIn Digest `json:"introduced_in,omitempty"`
+}
+
+// Key identifies a package within one image: two entries with equal keys
+// are the same installed package.
+func (p Package) Key() string {
+	return string(p.Eco) + "/" + p.Name + "@" + p.Version + "/" + p.Arch
+}
+
+// PURL is the package URL of p, qualified with the distribution when known.
+func (p Package) PURL(d *Distribution) string {
+	s := "pkg:" + string(p.Eco) + "/"
+	if d != nil && d.ID != "" && (p.Eco == Deb || p.Eco == RPM || p.Eco == APK) {
+		s += url.PathEscape(d.ID) + "/"
+	}
+	s += url.PathEscape(p.Name) + "@" + url.PathEscape(p.Version)
+	q := url.Values{}
+	if p.Arch != "" {
+		q.Set("arch", p.Arch)
+	}
+	if d != nil && d.VersionID != "" && (p.Eco == Deb || p.Eco == RPM || p.Eco == APK) {
+		q.Set("distro", d.ID+"-"+d.VersionID)
+	}
+	if p.SourceName != "" && p.SourceName != p.Name {
+		q.Set("upstream", p.SourceName)
+	}
+	if enc := q.Encode(); enc != "" {
+		s += "?" + enc
+	}
+	return s
+}
