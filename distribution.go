@@ -1,5 +1,7 @@
 package strata
 
+import "strings"
+
 // Distribution is the operating system of an image, as os-release (or its
 // fallbacks) describes it.
 type Distribution struct {
@@ -12,14 +14,27 @@ type Distribution struct {
 }
 
 // Release is the key that feeds use for this distribution release, such as
-// "debian:12" or "ubuntu:18.04". It is empty when the distribution is
-// unknown. Debian testing and unstable, which have no VERSION_ID, use their
-// codename: "debian:trixie".
+// "debian:12", "ubuntu:18.04", "alpine:3.19" or "rhel:9". It is empty when
+// the distribution is unknown. Debian testing and unstable, which have no
+// VERSION_ID, use their codename: "debian:trixie". Feeds are per minor
+// release for Alpine (3.19.4 → 3.19; a development snapshot such as
+// 3.19_alpha20230901 is "edge") and per major release for the Red Hat
+// family (9.4 → 9).
 func (d *Distribution) Release() string {
 	if d == nil || d.ID == "" {
 		return ""
 	}
 	v := d.VersionID
+	switch d.ID {
+	case "alpine":
+		if strings.Contains(v, "_") {
+			v = "edge"
+		} else {
+			v = firstParts(v, 2)
+		}
+	case "rhel", "centos", "rocky", "almalinux", "ol":
+		v = firstParts(v, 1)
+	}
 	if v == "" {
 		v = d.VersionCodename
 	}
@@ -27,4 +42,13 @@ func (d *Distribution) Release() string {
 		return d.ID
 	}
 	return d.ID + ":" + v
+}
+
+// firstParts keeps the first n dot-separated parts of v.
+func firstParts(v string, n int) string {
+	parts := strings.SplitN(v, ".", n+1)
+	if len(parts) > n {
+		parts = parts[:n]
+	}
+	return strings.Join(parts, ".")
 }

@@ -1,6 +1,6 @@
 // Package scan defines the Scanner plug-in point: a scanner names the files
 // it wants from a layer and turns them into packages or a distribution.
-// list.go holds the explicit list of scanners strata runs.
+// The explicit list of scanners strata runs is in package scanners.
 package scan
 
 import (

@@ -55,6 +55,11 @@ type Store interface {
 	// ecosystem and release ("" for language ecosystems) whose Package is
 	// one of names.
 	Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error)
+	// Covered reports whether any updater holds at least one record for
+	// the ecosystem and release (release "" for language ecosystems), so
+	// that "no data for this distribution" is told apart from "no
+	// findings". It must be cheap (an indexed EXISTS query).
+	Covered(ctx context.Context, eco strata.Ecosystem, release string) (bool, error)
 	// UpdaterStatus returns what is known about a feed; a feed never run
 	// has a zero status with its name, not an error.
 	UpdaterStatus(ctx context.Context, updater string) (*UpdaterStatus, error)

@@ -1,0 +1,163 @@
+// Package cli is strata's command line: one file per verb. Run is the
+// whole program; main only wires it to the process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/strata-scan/strata/internal/store"
+	"github.com/strata-scan/strata/internal/store/sqlite"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitError    = 1 // an error: bad input, bad usage, a failed operation
+	exitFindings = 2 // scan --fail-on: a finding at or above the threshold remains
+)
+
+const usage = `strata finds known vulnerabilities in container images.
+
+Usage:
+  strata scan [flags] IMAGE      index an image and report its vulnerabilities
+  strata update [flags] [FEED…]  load vulnerability feeds into the store
+  strata version                 print the version
+  strata help [COMMAND]          show help
+
+IMAGE is a docker save archive (.tar or .tar.gz), an OCI image layout (a
+directory, or a .tar/.tar.gz of one) or an unpacked root file system
+directory; the kind is read from the content.
+
+The store is an SQLite file: --db PATH, else $STRATA_DB, else
+<user cache dir>/strata/strata.db.
+
+Exit codes: 0 success; 1 error; 2 scan --fail-on threshold reached.
+Run "strata help COMMAND" for a command's flags.
+`
+
+type command struct {
+	run  func(ctx context.Context, e *env, args []string) error
+	help string
+}
+
+var commands = map[string]command{
+	"scan":    {runScan, scanHelp},
+	"update":  {runUpdate, updateHelp},
+	"version": {runVersion, "Usage: strata version\n\nPrints strata's version and the Go version it was built with.\n"},
+}
+
+// env is what every verb writes to.
+type env struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
+
+// errFindings makes scan exit with exitFindings.
+var errFindings = errors.New("findings at or above the --fail-on severity")
+
+// Run runs the command line args and returns the process exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitError
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				fmt.Fprint(stdout, c.help)
+				return exitOK
+			}
+		}
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "strata: unknown command %q\n\n%s", name, usage)
+		return exitError
+	}
+	err := c.run(ctx, e, args[1:])
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errFindings):
+		fmt.Fprintf(stderr, "strata %s: %v\n", name, err)
+		return exitFindings
+	default:
+		fmt.Fprintf(stderr, "strata %s: %v\n", name, err)
+		return exitError
+	}
+}
+
+// newFlags makes a verb's flag set, with the flags every verb shares.
+func newFlags(e *env, name, help string) (*flag.FlagSet, *commonFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(e.stderr, help, "\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	c := &commonFlags{}
+	fs.StringVar(&c.db, "db", "", "store file (default $STRATA_DB, else <user cache dir>/strata/strata.db)")
+	fs.BoolVar(&c.verbose, "verbose", false, "log what happens (layers read or cached, feeds fetched) to stderr")
+	return fs, c
+}
+
+type commonFlags struct {
+	db      string
+	verbose bool
+}
+
+// setup configures logging and opens the store.
+func (c *commonFlags) setup(ctx context.Context, e *env) (store.Store, error) {
+	level := slog.LevelWarn
+	if c.verbose {
+		level = slog.LevelDebug
+	}
+	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	path, err := c.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return s, nil
+}
+
+func (c *commonFlags) dbPath() (string, error) {
+	if c.db != "" {
+		return c.db, nil
+	}
+	if p := os.Getenv("STRATA_DB"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no --db given, no $STRATA_DB and no user cache directory: %w", err)
+	}
+	return filepath.Join(dir, "strata", "strata.db"), nil
+}
+
+// isTerminal says whether w is a terminal, for progress output.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/image"
+	"github.com/strata-scan/strata/internal/index"
+	"github.com/strata-scan/strata/internal/layer"
+	"github.com/strata-scan/strata/internal/match"
+	"github.com/strata-scan/strata/internal/report"
+	"github.com/strata-scan/strata/internal/scan/scanners"
+)
+
+const scanHelp = `Usage: strata scan [flags] IMAGE
+
+Indexes IMAGE layer by layer (a layer already indexed, by this or another
+image, is not read again), matches its packages against the vulnerability
+data in the store ("strata update" loads it) and prints the findings.
+
+IMAGE is a docker save archive (.tar or .tar.gz), an OCI image layout (a
+directory, or a .tar/.tar.gz of one) or an unpacked root file system
+directory.
+
+The report goes to stdout: a table, or with --format json a Clair v4
+VulnerabilityReport with strata's reasons. Progress goes to stderr when it
+is a terminal. Exit status: 0 done, 1 error, 2 a finding at or above
+--fail-on remains.
+`
+
+type scanFlags struct {
+	format        string
+	severity      string
+	failOn        string
+	ignoreUnfixed bool
+	platform      string
+}
+
+func runScan(ctx context.Context, e *env, args []string) error {
+	fs, common := newFlags(e, "scan", scanHelp)
+	var f scanFlags
+	fs.StringVar(&f.format, "format", "table", "output format: table or json")
+	fs.StringVar(&f.severity, "severity", "Unknown", "report only findings at or above this severity (Unknown, Negligible, Low, Medium, High, Critical)")
+	fs.StringVar(&f.failOn, "fail-on", "", "exit 2 when a reported finding is at or above this severity")
+	fs.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fixed version")
+	fs.StringVar(&f.platform, "platform", "", "platform to pick from a multi-platform image, os/arch[/variant] (default the host's)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("want exactly one IMAGE, have %d arguments", fs.NArg())
+	}
+	if f.format != "table" && f.format != "json" {
+		return fmt.Errorf("unknown --format %q (want table or json)", f.format)
+	}
+	minSev, err := strata.ParseSeverity(f.severity)
+	if err != nil {
+		return fmt.Errorf("--severity: %w", err)
+	}
+	var failOn *strata.Severity
+	if f.failOn != "" {
+		s, err := strata.ParseSeverity(f.failOn)
+		if err != nil {
+			return fmt.Errorf("--fail-on: %w", err)
+		}
+		failOn = &s
+	}
+	st, err := common.setup(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	im, err := image.Open(ctx, fs.Arg(0), image.Options{Platform: f.platform})
+	if err != nil {
+		return err
+	}
+	defer im.Close()
+	ix := &index.Indexer{Store: st, Scanners: scanners.All(), Limits: layer.DefaultLimits(), Log: e.log}
+	if isTerminal(e.stderr) {
+		ix.Progress = func(i, n int, d strata.Digest, cached bool) {
+			how := "read"
+			if cached {
+				how = "cached"
+			}
+			fmt.Fprintf(e.stderr, "layer %d/%d %s: %s\n", i, n, d.Short(), how)
+		}
+	}
+	ir, err := ix.Index(ctx, im)
+	if err != nil {
+		return err
+	}
+	e.log.Info("indexed", "image", im.Ref, "manifest", ir.ManifestDigest, "layers", len(ir.Layers), "layers_read", ir.LayersRead, "packages", len(ir.Packages))
+	res, err := match.Match(ctx, st, ir, e.log)
+	if err != nil {
+		return err
+	}
+	res = res.Filter(minSev, f.ignoreUnfixed)
+	if f.format == "json" {
+		err = report.JSON(e.stdout, ir, res)
+	} else {
+		err = report.Table(e.stdout, ir, res)
+	}
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if failOn != nil {
+		for _, fd := range res.Findings {
+			if fd.Vulnerability.Severity >= *failOn {
+				return errFindings
+			}
+		}
+	}
+	return nil
+}

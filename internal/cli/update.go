@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/strata-scan/strata/internal/update"
+	"github.com/strata-scan/strata/internal/update/updaters"
+)
+
+const updateHelp = `Usage: strata update [flags] [FEED…]
+
+Loads vulnerability feeds into the store. Each feed's records replace its
+previous ones in one transaction; a feed that fails leaves its previous
+data intact.
+
+Without --source, every named FEED (all feeds when none is named) is
+fetched from its upstream URL, conditionally (ETag / Last-Modified), so an
+unchanged feed costs one request. --source NAME=LOCATION points feed NAME
+at a local file, directory, tarball or URL instead; repeat it to load
+several locations into one feed (--source debian=DSA.list --source
+debian=DLA.list). With --source, only the feeds it names are updated.
+
+Feeds: debian (security tracker JSON, or the DSA/DLA/DTSA lists), ubuntu
+(Ubuntu CVE Tracker files).
+`
+
+// sourceFlags collects repeated --source NAME=LOCATION flags.
+type sourceFlags map[string][]string
+
+func (s sourceFlags) String() string { return "" }
+
+func (s sourceFlags) Set(v string) error {
+	name, loc, ok := strings.Cut(v, "=")
+	if !ok || name == "" || loc == "" {
+		return fmt.Errorf("want NAME=LOCATION, have %q", v)
+	}
+	if _, err := updaters.ByName(name); err != nil {
+		return err
+	}
+	s[name] = append(s[name], loc)
+	return nil
+}
+
+func runUpdate(ctx context.Context, e *env, args []string) error {
+	fs, common := newFlags(e, "update", updateHelp)
+	sources := sourceFlags{}
+	fs.Var(sources, "source", "NAME=LOCATION: read feed NAME from a file, directory, tarball or URL (repeatable)")
+	timeout := fs.Duration("timeout", 10*time.Minute, "give up on a feed's download after this long")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	names := fs.Args()
+	for n := range sources {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	us, err := selectUpdaters(names)
+	if err != nil {
+		return err
+	}
+	st, err := common.setup(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r := &update.Runner{Store: st, Client: &http.Client{Timeout: *timeout}, Log: e.log}
+	var failed []string
+	for _, u := range us {
+		out, err := r.Run(ctx, u, sources[u.Name()])
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", u.Name(), err)
+			failed = append(failed, u.Name())
+			continue
+		}
+		if out.Unchanged {
+			fmt.Fprintf(e.stdout, "%s: unchanged (%d records)\n", out.Updater, out.Records)
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s: %d records (%d added, %d removed)\n", out.Updater, out.Records, len(out.Diff.Added), len(out.Diff.Removed))
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d feeds failed: %s (their previous data is kept)", len(failed), len(us), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func selectUpdaters(names []string) ([]update.Updater, error) {
+	if len(names) == 0 {
+		return updaters.All(), nil
+	}
+	var us []update.Updater
+	for _, u := range updaters.All() {
+		if slices.Contains(names, u.Name()) {
+			us = append(us, u)
+		}
+	}
+	for _, n := range names {
+		if _, err := updaters.ByName(n); err != nil {
+			return nil, err
+		}
+	}
+	return us, nil
+}

@@ -1,0 +1,214 @@
+// Package index is the indexer: it reads each layer of an image once,
+// streaming, runs the scanners over the files they want, caches what they
+// found by (layer digest, scanner name, scanner version), and merges the
+// layers bottom to top into the image's index report.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/image"
+	"github.com/strata-scan/strata/internal/layer"
+	"github.com/strata-scan/strata/internal/scan"
+	"github.com/strata-scan/strata/internal/scan/scanners"
+	"github.com/strata-scan/strata/internal/store"
+)
+
+// The tar walk's own report (whiteouts, opaque directories) is cached like
+// a scanner's, under this name and version.
+const (
+	walkName    = "layer"
+	walkVersion = "1"
+)
+
+// Store is what the indexer needs of the store.
+type Store interface {
+	LayerReport(ctx context.Context, layer strata.Digest, scanner, version string) (*strata.LayerReport, error)
+	PutLayerReport(ctx context.Context, r *strata.LayerReport) error
+	PutIndexReport(ctx context.Context, r *strata.IndexReport) error
+}
+
+// Indexer indexes images into a store.
+type Indexer struct {
+	Store    Store
+	Scanners []scan.Scanner
+	Limits   layer.Limits
+	Log      *slog.Logger
+	// Progress, when set, is told about each layer as it is handled.
+	Progress func(i, n int, l strata.Digest, cached bool)
+}
+
+// State is the scanner-set state that index reports are made with.
+func (ix *Indexer) State() string { return scanners.State(ix.Scanners) }
+
+// Index indexes every layer of im not yet in the cache, merges the layers
+// and stores and returns the image's index report.
+func (ix *Indexer) Index(ctx context.Context, im *image.Image) (*strata.IndexReport, error) {
+	rep := &strata.IndexReport{ManifestDigest: im.ManifestDigest, State: ix.State()}
+	all := make([]layerReports, 0, len(im.Layers))
+	for i, l := range im.Layers {
+		lr, read, err := ix.layer(ctx, l)
+		if err != nil {
+			return nil, fmt.Errorf("image %s: layer %d of %d: %w", im.Ref, i+1, len(im.Layers), err)
+		}
+		if read {
+			rep.LayersRead++
+		}
+		if ix.Progress != nil {
+			ix.Progress(i+1, len(im.Layers), lr.digest, !read)
+		}
+		rep.Layers = append(rep.Layers, strata.Layer{Digest: lr.digest, Blob: l.Blob})
+		all = append(all, lr)
+	}
+	rep.Distribution, rep.Packages = merge(all)
+	if rep.ManifestDigest == "" {
+		return nil, fmt.Errorf("image %s: no manifest digest", im.Ref)
+	}
+	if err := ix.Store.PutIndexReport(ctx, rep); err != nil {
+		return nil, fmt.Errorf("image %s: store index report: %w", im.Ref, err)
+	}
+	return rep, nil
+}
+
+// layer returns the reports of one layer, from the cache where every
+// scanner's report is there, else by reading the layer once for the
+// scanners that lack one. read says whether the layer was read.
+func (ix *Indexer) layer(ctx context.Context, l image.Layer) (layerReports, bool, error) {
+	lr := layerReports{digest: l.DiffID}
+	var missing []scan.Scanner
+	needWalk := true
+	if l.DiffID != "" {
+		var err error
+		lr.walk, err = ix.cached(ctx, l.DiffID, walkName, walkVersion)
+		if err != nil {
+			return lr, false, err
+		}
+		needWalk = lr.walk == nil
+		for _, s := range ix.Scanners {
+			r, err := ix.cached(ctx, l.DiffID, s.Name(), s.Version())
+			if err != nil {
+				return lr, false, err
+			}
+			if r == nil {
+				missing = append(missing, s)
+				continue
+			}
+			lr.scanners = append(lr.scanners, r)
+		}
+	} else {
+		missing = ix.Scanners
+	}
+	if !needWalk && len(missing) == 0 {
+		return lr, false, nil
+	}
+	fresh, err := ix.read(ctx, l, missing)
+	if err != nil {
+		return lr, true, err
+	}
+	lr.digest = fresh.digest
+	lr.walk = fresh.walk
+	lr.scanners = append(lr.scanners, fresh.scanners...)
+	return lr, true, nil
+}
+
+func (ix *Indexer) cached(ctx context.Context, d strata.Digest, name, version string) (*strata.LayerReport, error) {
+	r, err := ix.Store.LayerReport(ctx, d, name, version)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("layer %s: read cache: %w", d, err)
+	}
+	return r, nil
+}
+
+// read walks the layer once for the given scanners, stores their reports
+// and the walk's, and returns them.
+func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (layerReports, error) {
+	name := string(l.DiffID)
+	if name == "" {
+		name = string(l.Blob)
+	}
+	rc, err := l.Open(ctx)
+	if err != nil {
+		return layerReports{}, fmt.Errorf("layer %s: open: %w", name, err)
+	}
+	defer rc.Close()
+	wants := func(p string) bool {
+		for _, s := range ss {
+			if s.Wants(p) {
+				return true
+			}
+		}
+		return false
+	}
+	res, err := layer.Walk(ctx, name, rc, wants, ix.Limits)
+	if err != nil {
+		return layerReports{}, err
+	}
+	if err := image.VerifyDigests(l, res); err != nil {
+		return layerReports{}, err
+	}
+	ix.logger().Debug("layer read", "layer", res.DiffID, "entries", res.Entries, "bytes", res.Bytes)
+	lr := layerReports{digest: res.DiffID}
+	lr.walk = &strata.LayerReport{Whiteouts: res.Whiteouts, Opaques: res.Opaques}
+	if err := ix.put(ctx, res.DiffID, walkName, walkVersion, lr.walk); err != nil {
+		return lr, err
+	}
+	for _, s := range ss {
+		r, err := s.Scan(ctx, onlyWanted{res, s})
+		if err != nil {
+			return lr, fmt.Errorf("layer %s: scanner %s: %w", res.DiffID, s.Name(), err)
+		}
+		if err := ix.put(ctx, res.DiffID, s.Name(), s.Version(), r); err != nil {
+			return lr, err
+		}
+		lr.scanners = append(lr.scanners, r)
+	}
+	return lr, nil
+}
+
+func (ix *Indexer) put(ctx context.Context, d strata.Digest, name, version string, r *strata.LayerReport) error {
+	r.Layer, r.Scanner, r.ScannerVersion = d, name, version
+	if err := ix.Store.PutLayerReport(ctx, r); err != nil {
+		return fmt.Errorf("layer %s: store %s report: %w", d, name, err)
+	}
+	return nil
+}
+
+func (ix *Indexer) logger() *slog.Logger {
+	if ix.Log != nil {
+		return ix.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// onlyWanted shows a scanner only the files it asked for, so that a
+// scanner's report does not depend on which other scanners ran with it.
+type onlyWanted struct {
+	files scan.FileSet
+	s     scan.Scanner
+}
+
+func (o onlyWanted) Paths() []string {
+	var out []string
+	for _, p := range o.files.Paths() {
+		if o.s.Wants(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (o onlyWanted) ReadFile(p string) ([]byte, error) {
+	if !o.s.Wants(strings.TrimPrefix(p, "/")) {
+		return nil, fmt.Errorf("%s: not wanted by scanner %s: %w", p, o.s.Name(), fs.ErrNotExist)
+	}
+	return o.files.ReadFile(p)
+}

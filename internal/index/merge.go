@@ -1,0 +1,103 @@
+package index
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/strata-scan/strata"
+)
+
+// layerReports is what is known of one layer: the tar walk's report
+// (whiteouts) and one report per scanner.
+type layerReports struct {
+	digest   strata.Digest
+	walk     *strata.LayerReport
+	scanners []*strata.LayerReport
+}
+
+// merge applies the layers bottom to top, as the image's root file system
+// would be assembled: a whiteout or opaque directory removes the package
+// databases lower layers put beneath it, and a database file present in a
+// layer replaces, wholesale, what lower layers listed in the same file.
+// A package keeps the layer that first installed it, even when an upper
+// layer rewrites its database.
+func merge(layers []layerReports) (*strata.Distribution, []strata.Package) {
+	var dist *strata.Distribution
+	dbs := map[string][]strata.Package{}
+	for _, l := range layers {
+		if l.walk != nil {
+			removeHidden(dbs, l.walk.Whiteouts, l.walk.Opaques)
+		}
+		introduced := firstLayers(dbs)
+		for _, r := range l.scanners {
+			if r.Distribution != nil {
+				dist = r.Distribution
+			}
+			for _, db := range r.Databases {
+				dbs[db] = inDatabase(r.Packages, db, l.digest, introduced)
+			}
+		}
+	}
+	var out []strata.Package
+	for _, pkgs := range dbs {
+		out = append(out, pkgs...)
+	}
+	slices.SortFunc(out, comparePackages)
+	return dist, out
+}
+
+// removeHidden drops the databases that a layer's whiteouts delete and
+// that its opaque directories hide.
+func removeHidden(dbs map[string][]strata.Package, whiteouts, opaques []string) {
+	for db := range dbs {
+		for _, w := range whiteouts {
+			if db == w || strings.HasPrefix(db, w+"/") {
+				delete(dbs, db)
+			}
+		}
+		for _, o := range opaques {
+			if strings.HasPrefix(db, o+"/") {
+				delete(dbs, db)
+			}
+		}
+	}
+}
+
+// firstLayers maps each package key to the layer that introduced it.
+func firstLayers(dbs map[string][]strata.Package) map[string]strata.Digest {
+	m := map[string]strata.Digest{}
+	for _, pkgs := range dbs {
+		for _, p := range pkgs {
+			m[p.Key()] = p.IntroducedIn
+		}
+	}
+	return m
+}
+
+// inDatabase returns the packages a layer lists in one database file,
+// attributed to the layer that introduced them.
+func inDatabase(pkgs []strata.Package, db string, layer strata.Digest, introduced map[string]strata.Digest) []strata.Package {
+	out := []strata.Package{}
+	for _, p := range pkgs {
+		if p.PackageDB != db {
+			continue
+		}
+		p.IntroducedIn = layer
+		if first, ok := introduced[p.Key()]; ok {
+			p.IntroducedIn = first
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func comparePackages(a, b strata.Package) int {
+	return cmp.Or(
+		strings.Compare(string(a.Eco), string(b.Eco)),
+		strings.Compare(a.Name, b.Name),
+		strings.Compare(a.Version, b.Version),
+		strings.Compare(a.Arch, b.Arch),
+		strings.Compare(a.PackageDB, b.PackageDB),
+	)
+}

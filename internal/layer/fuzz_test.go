@@ -1,0 +1,62 @@
+package layer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzWalk walks arbitrary bytes: no panic, bounded memory (small limits),
+// and the properties of a successful walk: every listed path reads, paths
+// are clean and relative, and an uncompressed layer's two digests agree.
+func FuzzWalk(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.layer"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	seed := buildTar(f,
+		reg("etc/passwd", "root"),
+		symlink("etc/os-release", "../usr/lib/os-release"),
+		reg("usr/lib/os-release", "ID=debian"),
+		hardlink("usr/bin/x", "etc/passwd"),
+		symlink("loop", "loop"),
+		reg("var/.wh..wh..opq", ""),
+		reg("var/.wh.cache", ""),
+	)
+	f.Add(seed)
+	f.Add(gzipped(f, seed))
+	f.Add(zstded(f, seed))
+	lim := Limits{MaxBytes: 16 << 20, MaxFileSize: 1 << 20, MaxEntries: 10_000}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		res, err := Walk(context.Background(), "fuzz", bytes.NewReader(b), wantAll, lim)
+		if err != nil {
+			return
+		}
+		for _, p := range res.Paths() {
+			if p == "" || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "../") || cleanRel(p) != p {
+				t.Errorf("path %q is not clean and relative", p)
+			}
+			if _, err := res.ReadFile(p); err != nil {
+				t.Errorf("ReadFile(%q) of a listed path: %v", p, err)
+			}
+		}
+		if _, err := res.ReadFile("no/such/file"); !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errLoop) {
+			t.Errorf("ReadFile of an absent path: %v", err)
+		}
+		if len(b) > 0 && !bytes.HasPrefix(b, gzipMagic) && !bytes.HasPrefix(b, zstdMagic) && res.DiffID != res.BlobDigest {
+			t.Errorf("uncompressed layer: DiffID %s != BlobDigest %s", res.DiffID, res.BlobDigest)
+		}
+	})
+}

@@ -1,0 +1,191 @@
+package layer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// readResult is ReadFile's answer in a comparable form.
+type readResult struct {
+	Body     string
+	Err      string
+	NotExist bool
+}
+
+func readFile(res *Result, p string) readResult {
+	b, err := res.ReadFile(p)
+	if err != nil {
+		return readResult{Err: err.Error(), NotExist: errors.Is(err, fs.ErrNotExist)}
+	}
+	return readResult{Body: string(b)}
+}
+
+func TestReadFileLinks(t *testing.T) {
+	layer := buildTar(t,
+		dir("usr/lib/"),
+		reg("usr/lib/os-release", "ID=debian\n"),
+		symlink("etc/os-release", "../usr/lib/os-release"),
+		symlink("etc/abs", "/usr/lib/os-release"),
+		symlink("etc/chain", "os-release"),
+		symlink("lib", "usr/lib"),
+		symlink("etc/escape", "../../../../usr/lib/os-release"),
+		symlink("etc/escape-abs", "/../../usr/lib/os-release"),
+		symlink("etc/secret", "../../secret.txt"),
+		symlink("etc/dangling", "nowhere"),
+		symlink("loop/a", "b"),
+		symlink("loop/b", "a"),
+		symlink("loop/self", "self"),
+		hardlink("usr/bin/hard", "usr/lib/os-release"),
+		hardlink("usr/bin/hard2", "./usr/bin/hard"),
+		symlink("usr/bin/via-hard", "hard"),
+	)
+	res, err := Walk(context.Background(), "L", bytes.NewReader(layer), wantSet("usr/lib/os-release"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	debian := readResult{Body: "ID=debian\n"}
+	for _, tc := range []struct {
+		path string
+		want readResult
+	}{
+		{"usr/lib/os-release", debian},
+		{"/usr/lib/os-release", debian},
+		{"./usr/lib/../lib/os-release", debian},
+		{"etc/os-release", debian},
+		{"etc/abs", debian},
+		{"etc/chain", debian},
+		{"lib/os-release", debian},
+		{"etc/escape", debian},
+		{"etc/escape-abs", debian},
+		{"../../usr/lib/os-release", debian},
+		{"usr/bin/hard", debian},
+		{"usr/bin/hard2", debian},
+		{"usr/bin/via-hard", debian},
+		{"etc/secret", readResult{Err: "read etc/secret: file does not exist", NotExist: true}},
+		{"etc/dangling", readResult{Err: "read etc/dangling: file does not exist", NotExist: true}},
+		{"loop/a", readResult{Err: "read loop/a: too many levels of symbolic links (more than 40)"}},
+		{"loop/self", readResult{Err: "read loop/self: too many levels of symbolic links (more than 40)"}},
+		{"usr/lib", readResult{Err: "read usr/lib: file does not exist", NotExist: true}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, readFile(res, tc.path)); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+	wantPaths := []string{
+		"etc/abs", "etc/chain", "etc/escape", "etc/escape-abs", "etc/os-release",
+		"usr/bin/hard", "usr/bin/hard2", "usr/bin/via-hard", "usr/lib/os-release",
+	}
+	if diff := cmp.Diff(wantPaths, res.Paths()); diff != "" {
+		t.Errorf("Paths (-want +got)\n%s", diff)
+	}
+}
+
+// A wanted symbolic link makes its target wanted for the rest of the
+// stream, following links seen so far; a target that came earlier and was
+// not wanted is lost.
+func TestWalkWantedLinkTargets(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		entries []ent
+		wants   []string
+		want    map[string]readResult
+	}{
+		{
+			name: "target after the link",
+			entries: []ent{
+				symlink("etc/os-release", "../usr/lib/os-release"),
+				reg("usr/lib/os-release", "ID=debian\n"),
+			},
+			wants: []string{"etc/os-release"},
+			want:  map[string]readResult{"etc/os-release": {Body: "ID=debian\n"}},
+		},
+		{
+			name: "chain of links, target last",
+			entries: []ent{
+				symlink("a", "b"),
+				symlink("b", "/dir/c"),
+				symlink("dir", "real"),
+				reg("real/c", "C"),
+			},
+			wants: []string{"a"},
+			want:  map[string]readResult{"a": {Body: "C"}},
+		},
+		{
+			name: "through a directory link seen earlier",
+			entries: []ent{
+				symlink("lib", "usr/lib"),
+				symlink("etc/os-release", "../lib/os-release"),
+				reg("usr/lib/os-release", "ID=debian\n"),
+			},
+			wants: []string{"etc/os-release"},
+			want:  map[string]readResult{"etc/os-release": {Body: "ID=debian\n"}},
+		},
+		{
+			name: "target before the link is lost",
+			entries: []ent{
+				reg("usr/lib/os-release", "ID=debian\n"),
+				symlink("etc/os-release", "../usr/lib/os-release"),
+			},
+			wants: []string{"etc/os-release"},
+			want:  map[string]readResult{"etc/os-release": {Err: "read etc/os-release: file does not exist", NotExist: true}},
+		},
+		{
+			name: "hard link to an unwanted file is lost",
+			entries: []ent{
+				reg("usr/bin/python3.11", "ELF"),
+				hardlink("usr/bin/python3", "usr/bin/python3.11"),
+			},
+			wants: []string{"usr/bin/python3"},
+			want:  map[string]readResult{"usr/bin/python3": {Err: "read usr/bin/python3: file does not exist", NotExist: true}},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			blob := buildTar(t, tc.entries...)
+			res, err := Walk(context.Background(), "L", bytes.NewReader(blob), wantSet(tc.wants...), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]readResult{}
+			for p := range tc.want {
+				got[p] = readFile(res, p)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
+// A kept file under a directory that a later entry replaces with a link is
+// read through the link, as a container would see it.
+func TestWalkDirectoryReplacedByLink(t *testing.T) {
+	blob := buildTar(t,
+		reg("dir1/sample.txt", "old"),
+		reg("other/sample.txt", "new"),
+		symlink("dir1", "other"),
+		symlink("loop", "loop"),
+		reg("loop/x", "x"),
+	)
+	res, err := Walk(context.Background(), "L", bytes.NewReader(blob), wantAll, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]readResult{"dir1/sample.txt": readFile(res, "dir1/sample.txt"), "loop/x": readFile(res, "loop/x")}
+	want := map[string]readResult{
+		"dir1/sample.txt": {Body: "new"},
+		"loop/x":          {Err: "read loop/x: too many levels of symbolic links (more than 40)"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reads (-want +got)\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"dir1/sample.txt", "other/sample.txt"}, res.Paths()); diff != "" {
+		t.Errorf("Paths (-want +got)\n%s", diff)
+	}
+}

@@ -1,0 +1,180 @@
+// Package match joins an index report to the vulnerability store and
+// decides, with each ecosystem's version comparator, which packages are
+// affected. Every finding carries the reason that decided it.
+package match
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/version"
+)
+
+// Source is what the matcher needs of the store.
+type Source interface {
+	// Vulnerabilities returns the records of an ecosystem and release
+	// whose package is one of names.
+	Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error)
+	// Covered says whether the store holds any record for the ecosystem
+	// and release, so that "no data" is told apart from "no findings".
+	Covered(ctx context.Context, eco strata.Ecosystem, release string) (bool, error)
+}
+
+// osEcosystems are matched per distribution release; the others are not.
+var osEcosystems = map[strata.Ecosystem]bool{strata.Deb: true, strata.RPM: true, strata.APK: true}
+
+// Result is the outcome of matching one index report.
+type Result struct {
+	Findings []strata.Finding
+	// Uncovered lists the (ecosystem, release) groups of installed
+	// packages for which the store has no data at all, as
+	// "deb debian:12"; their packages were not checked.
+	Uncovered []string
+	// Skipped counts packages whose version the comparator rejected.
+	Skipped int
+}
+
+// Match finds the vulnerabilities affecting the packages of r.
+func Match(ctx context.Context, src Source, r *strata.IndexReport, log *slog.Logger) (*Result, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	res := &Result{}
+	for eco, pkgs := range byEcosystem(r.Packages) {
+		release := ""
+		if osEcosystems[eco] {
+			release = r.Distribution.Release()
+		}
+		covered, err := src.Covered(ctx, eco, release)
+		if err != nil {
+			return nil, fmt.Errorf("match: %w", err)
+		}
+		if !covered {
+			res.Uncovered = append(res.Uncovered, strings.TrimSpace(string(eco)+" "+release))
+			continue
+		}
+		if err := matchGroup(ctx, src, eco, release, pkgs, res, log); err != nil {
+			return nil, err
+		}
+	}
+	slices.Sort(res.Uncovered)
+	slices.SortFunc(res.Findings, compareFindings)
+	return res, nil
+}
+
+func matchGroup(ctx context.Context, src Source, eco strata.Ecosystem, release string, pkgs []strata.Package, res *Result, log *slog.Logger) error {
+	c, err := version.For(eco)
+	if err != nil {
+		return fmt.Errorf("match %s: %w", eco, err)
+	}
+	vulns, err := src.Vulnerabilities(ctx, eco, release, names(pkgs))
+	if err != nil {
+		return fmt.Errorf("match %s %s: %w", eco, release, err)
+	}
+	byName := map[string][]strata.Vulnerability{}
+	for _, v := range vulns {
+		byName[v.Package] = append(byName[v.Package], v)
+	}
+	for _, p := range pkgs {
+		skipped := false
+		for _, v := range byName[p.SourceName] {
+			if v.SourcePackage {
+				skipped = decide(c, p, v, p.SourceVersion, res, log) || skipped
+			}
+		}
+		for _, v := range byName[p.Name] {
+			if !v.SourcePackage {
+				skipped = decide(c, p, v, p.Version, res, log) || skipped
+			}
+		}
+		if skipped {
+			res.Skipped++
+		}
+	}
+	return nil
+}
+
+// decide adds a finding when v affects p at version ver. It reports
+// whether the comparator rejected the version.
+func decide(c version.Comparator, p strata.Package, v strata.Vulnerability, ver string, res *Result, log *slog.Logger) bool {
+	if v.State == strata.NotAffected {
+		return false
+	}
+	verdict, err := version.Affected(c, v.Ranges, v.Versions, ver)
+	if err != nil {
+		log.Warn("version not comparable", "package", p.Name, "version", ver, "record", v.ID, "updater", v.Updater, "err", err)
+		return true
+	}
+	if !verdict.Affected {
+		return false
+	}
+	res.Findings = append(res.Findings, strata.Finding{
+		Package:       p,
+		Vulnerability: v,
+		Reason: strata.Reason{
+			Updater:    v.Updater,
+			Record:     v.ID,
+			Range:      verdict.Range,
+			Comparison: verdict.Comparison,
+		},
+	})
+	return false
+}
+
+func byEcosystem(pkgs []strata.Package) map[strata.Ecosystem][]strata.Package {
+	m := map[strata.Ecosystem][]strata.Package{}
+	for _, p := range pkgs {
+		if p.SourceName == "" {
+			p.SourceName, p.SourceVersion = p.Name, p.Version
+		}
+		m[p.Eco] = append(m[p.Eco], p)
+	}
+	return m
+}
+
+func names(pkgs []strata.Package) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range pkgs {
+		for _, n := range [...]string{p.Name, p.SourceName} {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func compareFindings(a, b strata.Finding) int {
+	return cmp.Or(
+		strings.Compare(a.Package.Name, b.Package.Name),
+		strings.Compare(a.Package.Version, b.Package.Version),
+		strings.Compare(a.Package.Arch, b.Package.Arch),
+		strings.Compare(a.Vulnerability.ID, b.Vulnerability.ID),
+		strings.Compare(a.Vulnerability.Updater, b.Vulnerability.Updater),
+		strings.Compare(a.Vulnerability.Release, b.Vulnerability.Release),
+	)
+}
+
+// Filter keeps the findings at or above min severity and, when
+// ignoreUnfixed is set, only those with a fixed version.
+func (r *Result) Filter(min strata.Severity, ignoreUnfixed bool) *Result {
+	out := &Result{Uncovered: r.Uncovered, Skipped: r.Skipped}
+	for _, f := range r.Findings {
+		if f.Vulnerability.Severity < min {
+			continue
+		}
+		if ignoreUnfixed && f.Vulnerability.FixedVersion == "" {
+			continue
+		}
+		out.Findings = append(out.Findings, f)
+	}
+	return out
+}

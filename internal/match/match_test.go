@@ -1,0 +1,134 @@
+package match
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata"
+)
+
+// fakeSource holds records in memory, as the store would return them.
+type fakeSource []strata.Vulnerability
+
+func (f fakeSource) Vulnerabilities(_ context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error) {
+	var out []strata.Vulnerability
+	for _, v := range f {
+		for _, n := range names {
+			if v.Eco == eco && v.Release == release && v.Package == n {
+				out = append(out, v)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (f fakeSource) Covered(_ context.Context, eco strata.Ecosystem, release string) (bool, error) {
+	for _, v := range f {
+		if v.Eco == eco && v.Release == release {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func fixedIn(id, pkg, fixed string) strata.Vulnerability {
+	return strata.Vulnerability{
+		ID: id, Updater: "debian", Eco: strata.Deb, Release: "debian:12", Package: pkg, SourcePackage: true,
+		Ranges: []strata.Range{{Events: []strata.Event{{Introduced: "0"}, {Fixed: fixed}}}}, FixedVersion: fixed, State: strata.Fixed,
+	}
+}
+
+func TestMatch(t *testing.T) {
+	bookworm := &strata.Distribution{ID: "debian", VersionID: "12"}
+	libssl := strata.Package{Name: "libssl3", Version: "3.0.11-1~deb12u2", Eco: strata.Deb, SourceName: "openssl", SourceVersion: "3.0.11-1~deb12u2"}
+	openssl := strata.Package{Name: "openssl", Version: "3.0.11-1~deb12u2", Eco: strata.Deb, SourceName: "openssl", SourceVersion: "3.0.11-1~deb12u2"}
+	gcc := strata.Package{Name: "libgcc-s1", Version: "12.2.0-14", Eco: strata.Deb, SourceName: "gcc-12", SourceVersion: "12.2.0-14"}
+	unfixed := strata.Vulnerability{ID: "CVE-2024-9", Updater: "debian", Eco: strata.Deb, Release: "debian:12", Package: "gcc-12", SourcePackage: true,
+		Ranges: []strata.Range{{Events: []strata.Event{{Introduced: "0"}}}}, State: strata.Unfixed}
+	binaryKeyed := strata.Vulnerability{ID: "CVE-2024-8", Updater: "x", Eco: strata.Deb, Release: "debian:12", Package: "openssl",
+		Ranges: []strata.Range{{Events: []strata.Event{{Introduced: "0"}, {Fixed: "3.0.12-1"}}}}, FixedVersion: "3.0.12-1", State: strata.Fixed}
+	src := fakeSource{
+		fixedIn("CVE-2024-1", "openssl", "3.0.13-1~deb12u1"), // newer fix: affected
+		fixedIn("CVE-2023-1", "openssl", "3.0.11-1~deb12u2"), // fixed in the installed version: not affected
+		fixedIn("CVE-2023-2", "openssl", "3.0.11-1~deb12u1"), // fixed before (~ sorts before): not affected
+		fixedIn("CVE-2024-2", "libssl3", "9"),                // keyed by source but names a binary: never matches
+		unfixed,
+		binaryKeyed, // keyed by binary name: matches the openssl binary only
+	}
+	ir := &strata.IndexReport{Distribution: bookworm, Packages: []strata.Package{gcc, libssl, openssl}}
+	got, err := Match(context.Background(), src, ir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ Pkg, Vuln, Range, Comparison string }
+	var rows []row
+	for _, f := range got.Findings {
+		rows = append(rows, row{f.Package.Name, f.Vulnerability.ID, f.Reason.Range, f.Reason.Comparison})
+	}
+	want := []row{
+		{"libgcc-s1", "CVE-2024-9", rowsOf(t, got, "libgcc-s1", "CVE-2024-9").Range, rowsOf(t, got, "libgcc-s1", "CVE-2024-9").Comparison},
+		{"libssl3", "CVE-2024-1", rowsOf(t, got, "libssl3", "CVE-2024-1").Range, rowsOf(t, got, "libssl3", "CVE-2024-1").Comparison},
+		{"openssl", "CVE-2024-1", rowsOf(t, got, "openssl", "CVE-2024-1").Range, rowsOf(t, got, "openssl", "CVE-2024-1").Comparison},
+		{"openssl", "CVE-2024-8", rowsOf(t, got, "openssl", "CVE-2024-8").Range, rowsOf(t, got, "openssl", "CVE-2024-8").Comparison},
+	}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	for _, r := range rows {
+		if r.Range == "" || r.Comparison == "" {
+			t.Errorf("%s %s: reason without range or comparison: %+v", r.Pkg, r.Vuln, r)
+		}
+	}
+	if len(got.Uncovered) != 0 {
+		t.Errorf("Uncovered = %q, want none", got.Uncovered)
+	}
+}
+
+func rowsOf(t *testing.T, r *Result, pkg, vuln string) strata.Reason {
+	t.Helper()
+	for _, f := range r.Findings {
+		if f.Package.Name == pkg && f.Vulnerability.ID == vuln {
+			return f.Reason
+		}
+	}
+	return strata.Reason{}
+}
+
+func TestMatchUncovered(t *testing.T) {
+	ir := &strata.IndexReport{
+		Distribution: &strata.Distribution{ID: "debian", VersionID: "13"},
+		Packages:     []strata.Package{{Name: "bash", Version: "5.2-1", Eco: strata.Deb}},
+	}
+	got, err := Match(context.Background(), fakeSource{fixedIn("CVE-1", "bash", "9")}, ir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"deb debian:13"}, got.Uncovered); diff != "" {
+		t.Errorf("Uncovered (-want +got):\n%s", diff)
+	}
+	if len(got.Findings) != 0 {
+		t.Errorf("findings = %v, want none", got.Findings)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	r := &Result{Findings: []strata.Finding{
+		{Vulnerability: strata.Vulnerability{ID: "a", Severity: strata.High, FixedVersion: "1"}},
+		{Vulnerability: strata.Vulnerability{ID: "b", Severity: strata.Low, FixedVersion: "1"}},
+		{Vulnerability: strata.Vulnerability{ID: "c", Severity: strata.Critical}},
+	}}
+	ids := func(r *Result) []string {
+		var out []string
+		for _, f := range r.Findings {
+			out = append(out, f.Vulnerability.ID)
+		}
+		return out
+	}
+	if diff := cmp.Diff([]string{"a", "c"}, ids(r.Filter(strata.Medium, false))); diff != "" {
+		t.Errorf("Filter(Medium) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, ids(r.Filter(strata.Unknown, true))); diff != "" {
+		t.Errorf("Filter(ignore unfixed) (-want +got):\n%s", diff)
+	}
+}

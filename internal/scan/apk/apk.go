@@ -1,0 +1,58 @@
+// Package apk finds the Alpine packages installed in a layer by reading
+// apk's database, lib/apk/db/installed.
+package apk
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan"
+)
+
+// databases are the paths of apk's installed database: lib/apk/db, and
+// usr/lib/apk/db where lib is a link to usr/lib (merged /usr).
+var databases = []string{"lib/apk/db/installed", "usr/lib/apk/db/installed"}
+
+// Scanner reads apk databases. The zero value is ready to use.
+type Scanner struct{}
+
+var _ scan.Scanner = Scanner{}
+
+// Name is "apk".
+func (Scanner) Name() string { return "apk" }
+
+// Version is bumped whenever Scan reports something else for the same
+// bytes.
+func (Scanner) Version() string { return "1" }
+
+// Wants reports whether path is an apk installed database.
+func (Scanner) Wants(path string) bool { return slices.Contains(databases, path) }
+
+// Scan parses the layer's apk databases. Each one, even an empty one, is
+// listed in Databases: it replaces what lower layers recorded in the same
+// file.
+func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
+	rep := &strata.LayerReport{}
+	for _, p := range files.Paths() {
+		if !s.Wants(p) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("apk: read %s: %w", p, err)
+		}
+		pkgs, err := ParseInstalled(p, bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		rep.Packages = append(rep.Packages, pkgs...)
+		rep.Databases = append(rep.Databases, p)
+	}
+	return rep, nil
+}

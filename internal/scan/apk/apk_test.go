@@ -1,0 +1,59 @@
+package apk_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan/apk"
+	"github.com/strata-scan/strata/internal/scan/scantest"
+)
+
+func TestWants(t *testing.T) {
+	tests := []struct {
+		path string
+		want bool
+	}{
+		{"lib/apk/db/installed", true},
+		{"usr/lib/apk/db/installed", true},
+		{"lib/apk/db/triggers", false},
+		{"/lib/apk/db/installed", false},
+		{"etc/apk/world", false},
+	}
+	for _, tt := range tests {
+		if got := (apk.Scanner{}).Wants(tt.path); got != tt.want {
+			t.Errorf("Wants(%q) = %v, want %v", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestScan(t *testing.T) {
+	files := scantest.Files{
+		"lib/apk/db/installed":     []byte("P:musl\nV:1.2.4-r0\nA:x86_64\no:musl\n\nP:ssl_client\nV:1.36.0-r9\nA:x86_64\no:busybox\n"),
+		"usr/lib/apk/db/installed": nil,
+		"lib/apk/db/lock":          nil,
+		"etc/alpine-release":       []byte("3.18.4\n"),
+	}
+	got, err := apk.Scanner{}.Scan(context.Background(), files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &strata.LayerReport{
+		Packages: []strata.Package{
+			pkg("musl", "1.2.4-r0", "x86_64", "musl"),
+			pkg("ssl_client", "1.36.0-r9", "x86_64", "busybox"),
+		},
+		Databases: []string{"lib/apk/db/installed", "usr/lib/apk/db/installed"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Scan (-want +got):\n%s", diff)
+	}
+
+	bad := scantest.Files{"lib/apk/db/installed": []byte("P:a\n")}
+	_, err = apk.Scanner{}.Scan(context.Background(), bad)
+	if want := "apk: parse lib/apk/db/installed: line 1: package a has no V: (version)"; err == nil || err.Error() != want {
+		t.Errorf("Scan error = %v; want %q", err, want)
+	}
+}

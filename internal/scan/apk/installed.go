@@ -1,0 +1,122 @@
+package apk
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/strata-scan/strata"
+)
+
+// maxLine bounds one line of the database; real ones are short.
+const maxLine = 1 << 20
+
+// ParseInstalled reads apk's installed database and returns its packages
+// in file order. path is the file's image path: it becomes each package's
+// PackageDB and is named in errors.
+//
+// The database is a list of stanzas separated by blank lines, each line a
+// one-letter key, a colon and a value: P: name, V: version, A: arch,
+// o: origin (the source package, built at the same version). A stanza
+// without P or V, a repeated P, V, A or o, or a line that is not "K:value"
+// is an error naming the line.
+func ParseInstalled(path string, r io.Reader) ([]strata.Package, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	var (
+		pkgs []strata.Package
+		st   stanza
+		n    int
+	)
+	end := func() error {
+		if st.line == 0 {
+			return nil
+		}
+		p, err := st.pkg(path)
+		if err != nil {
+			return fmt.Errorf("apk: parse %s: line %d: %w", path, st.line, err)
+		}
+		pkgs = append(pkgs, p)
+		st = stanza{}
+		return nil
+	}
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if line == "" {
+			if err := end(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := st.add(line, n); err != nil {
+			return nil, fmt.Errorf("apk: parse %s: line %d: %w", path, n, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("apk: parse %s: line %d: %w", path, n+1, err)
+	}
+	if err := end(); err != nil {
+		return nil, err
+	}
+	return pkgs, nil
+}
+
+// stanza collects the fields ParseInstalled needs from one package.
+type stanza struct {
+	line                        int // first line, 0 while empty
+	name, version, arch, origin string
+}
+
+// add reads one non-empty line numbered n.
+func (s *stanza) add(line string, n int) error {
+	if len(line) < 2 || line[1] != ':' {
+		return fmt.Errorf("want \"K:value\", have %.60q", line)
+	}
+	if s.line == 0 {
+		s.line = n
+	}
+	var f *string
+	switch line[0] {
+	case 'P':
+		f = &s.name
+	case 'V':
+		f = &s.version
+	case 'A':
+		f = &s.arch
+	case 'o':
+		f = &s.origin
+	default:
+		return nil
+	}
+	if *f != "" {
+		return fmt.Errorf("duplicate %c: field", line[0])
+	}
+	*f = strings.TrimSpace(line[2:])
+	return nil
+}
+
+// pkg turns a complete stanza into a package.
+func (s *stanza) pkg(path string) (strata.Package, error) {
+	if s.name == "" {
+		return strata.Package{}, errors.New("package has no P: (name)")
+	}
+	if s.version == "" {
+		return strata.Package{}, fmt.Errorf("package %s has no V: (version)", s.name)
+	}
+	origin := s.origin
+	if origin == "" {
+		origin = s.name
+	}
+	return strata.Package{
+		Name:          s.name,
+		Version:       s.version,
+		Arch:          s.arch,
+		Eco:           strata.APK,
+		SourceName:    origin,
+		SourceVersion: s.version,
+		PackageDB:     path,
+	}, nil
+}

@@ -1,0 +1,88 @@
+package dpkg_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/strata-scan/strata"
+)
+
+// TestParseStatusSamples parses the real status files of shared/data:
+// exact counts of installed packages, spot checks, and the samples that are
+// not valid dpkg databases.
+func TestParseStatusSamples(t *testing.T) {
+	tests := []struct {
+		file    string // under shared/data/pkgdb/dpkg
+		count   int
+		spot    []strata.Package
+		wantErr string // after "dpkg: parse var/lib/dpkg/status: "
+	}{
+		{file: "debian-only.status", count: 1, spot: []strata.Package{
+			deb("debian-archive-keyring", "2019.1", "all", "debian-archive-keyring", "2019.1")}},
+		{file: "postgresql.status", count: 3},
+		{file: "scalibr-valid.status", count: 7},
+		{file: "texlive.status", count: 357, spot: []strata.Package{
+			deb("cpp", "4:7.4.0-1ubuntu2.3", "amd64", "gcc-defaults", "1.176ubuntu2.3")}},
+		{file: "debian-old/buster-vm-2020/status", count: 592, spot: []strata.Package{
+			deb("linux-image-4.19.0-8-amd64", "4.19.98-1+deb10u1", "amd64", "linux-signed-amd64", "4.19.98+1+deb10u1"),
+			deb("linux-image-amd64", "4.19+105+deb10u4", "amd64", "linux-latest", "105+deb10u4"),
+			deb("mysql-server", "5.7.31-1debian10", "amd64", "mysql-community", "5.7.31-1debian10"),
+		}},
+		{file: "debian-old/buster-drupal-2021/status", count: 195, spot: []strata.Package{
+			deb("libsqlite3-0", "3.27.2-3+deb10u1", "amd64", "sqlite3", "3.27.2-3+deb10u1")}},
+		{file: "ubuntu-old/bionic-docker-2021/status", count: 89, spot: []strata.Package{
+			deb("libgcc1", "1:8.4.0-1ubuntu1~18.04", "amd64", "gcc-8", "8.4.0-1ubuntu1~18.04")}},
+		{file: "distroless/status.d/libsqlite3-0", count: 1, spot: []strata.Package{
+			deb("libsqlite3-0", "3.34.1-3", "arm64", "sqlite3", "3.34.1-3")}},
+		{file: "distroless/status.d-samples/single", count: 1, spot: []strata.Package{
+			deb("apt", "1.8.2", "amd64", "apt-dev", "1.8.2")}},
+		{file: "distroless/status.d-samples/coreutils-relationships", count: 9, spot: []strata.Package{
+			deb("libc6", "2.36-9+deb12u1", "arm64", "glibc", "2.36-9+deb12u1")}},
+		// Not dpkg databases: a file left with git merge conflict markers,
+		// vcpkg's status file (feature stanzas have no Version), and syft's
+		// deliberately malformed status.d fixtures.
+		{file: "debian-old/bullseye-postgres-2022/status", wantErr: `line 2013: want "Field: value", have "<<<<<<< HEAD"`},
+		{file: "vcpkg.status", wantErr: "line 29: package curl has no Version"},
+		{file: "distroless/status.d-samples/multiple", wantErr: "line 1: stanza has no Package"},
+		{file: "distroless/status.d-samples/libpam-runtime", wantErr: "line 15: package debconf1 has no Version"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			file := filepath.Join(sharedData, "pkgdb/dpkg", tt.file)
+			if _, err := os.Stat(file); err != nil {
+				t.Skipf("%s not present: %s (shared data absent)", tt.file, file)
+			}
+			got, err := parseFile(t, file, "var/lib/dpkg/status")
+			if tt.wantErr != "" {
+				if want := "dpkg: parse var/lib/dpkg/status: " + tt.wantErr; err == nil || err.Error() != want {
+					t.Fatalf("ParseStatus error = %v; want %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tt.count {
+				t.Errorf("ParseStatus found %d installed packages, want %d", len(got), tt.count)
+			}
+			for _, want := range tt.spot {
+				if diff := cmp.Diff(want, find(got, want.Name)); diff != "" {
+					t.Errorf("package %s (-want +got):\n%s", want.Name, diff)
+				}
+			}
+		})
+	}
+}
+
+// find returns the package named name, or the zero Package.
+func find(pkgs []strata.Package, name string) strata.Package {
+	for _, p := range pkgs {
+		if p.Name == name {
+			return p
+		}
+	}
+	return strata.Package{}
+}

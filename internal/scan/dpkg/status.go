@@ -1,0 +1,175 @@
+package dpkg
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/strata-scan/strata"
+)
+
+// maxLine bounds one line of a status file; real ones stay under a few KiB
+// (long Depends and Breaks lists).
+const maxLine = 1 << 20
+
+// The fields ParseStatus reads, as indexes into paragraph.vals. Field
+// names are matched case-insensitively.
+const (
+	fPackage = iota
+	fVersion
+	fArch
+	fSource
+	fStatus
+	nFields
+)
+
+var fieldNames = [nFields]string{"Package", "Version", "Architecture", "Source", "Status"}
+
+// ParseStatus reads a dpkg status file in the deb822 control format (or
+// one distroless status.d file) and returns its installed packages in file
+// order. path is the file's image path: it becomes each package's
+// PackageDB and is named in errors.
+//
+// A package is installed when its Status: field's third word is
+// "installed"; a stanza without Status (as in distroless status.d files)
+// counts as installed. Malformed input is an error naming the line: a line
+// that is neither "Field: value" nor a continuation line, a repeated or
+// continued Package, Version, Architecture, Source or Status, a Status that
+// is not three words, an installed stanza without Package or Version, a
+// Source that is not "name" or "name (version)".
+func ParseStatus(path string, r io.Reader) ([]strata.Package, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	var (
+		pkgs []strata.Package
+		para paragraph
+		n    int
+	)
+	end := func() error {
+		p, ok, err := para.pkg(path)
+		if err != nil {
+			return fmt.Errorf("dpkg: parse %s: line %d: %w", path, para.line, err)
+		}
+		if ok {
+			pkgs = append(pkgs, p)
+		}
+		para = paragraph{}
+		return nil
+	}
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" {
+			if err := end(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := para.add(line, n); err != nil {
+			return nil, fmt.Errorf("dpkg: parse %s: line %d: %w", path, n, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("dpkg: parse %s: line %d: %w", path, n+1, err)
+	}
+	if err := end(); err != nil {
+		return nil, err
+	}
+	return pkgs, nil
+}
+
+// paragraph collects the fields ParseStatus needs from one stanza.
+type paragraph struct {
+	line int // first line, 0 while the stanza is empty
+	last int // index of the last field seen, or -1 for a field we skip
+	vals [nFields]string
+	seen [nFields]bool
+}
+
+// add reads one non-blank line numbered n.
+func (p *paragraph) add(line string, n int) error {
+	if line[0] == ' ' || line[0] == '\t' {
+		switch {
+		case p.line == 0:
+			return errors.New("continuation line outside a field")
+		case p.last >= 0:
+			return fmt.Errorf("%s: unexpected continuation line", fieldNames[p.last])
+		}
+		return nil
+	}
+	name, value, ok := strings.Cut(line, ":")
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return fmt.Errorf("want \"Field: value\", have %.60q", line)
+	}
+	if p.line == 0 {
+		p.line = n
+	}
+	p.last = -1
+	for i, f := range fieldNames {
+		if strings.EqualFold(name, f) {
+			if p.seen[i] {
+				return fmt.Errorf("duplicate field %s", f)
+			}
+			p.last, p.seen[i], p.vals[i] = i, true, strings.TrimSpace(value)
+			break
+		}
+	}
+	return nil
+}
+
+// pkg turns a complete stanza into a package; ok is false for an empty
+// stanza or a package that is not installed.
+func (p *paragraph) pkg(path string) (pkg strata.Package, ok bool, err error) {
+	if p.line == 0 {
+		return strata.Package{}, false, nil
+	}
+	if p.seen[fStatus] {
+		words := strings.Fields(p.vals[fStatus])
+		if len(words) != 3 {
+			return strata.Package{}, false, fmt.Errorf("Status %q: want three words (want flag status)", p.vals[fStatus])
+		}
+		if words[2] != "installed" {
+			return strata.Package{}, false, nil
+		}
+	}
+	name, version := p.vals[fPackage], p.vals[fVersion]
+	if name == "" {
+		return strata.Package{}, false, errors.New("stanza has no Package")
+	}
+	if version == "" {
+		return strata.Package{}, false, fmt.Errorf("package %s has no Version", name)
+	}
+	srcName, srcVersion, err := parseSource(p.vals[fSource], name, version)
+	if err != nil {
+		return strata.Package{}, false, fmt.Errorf("package %s: %w", name, err)
+	}
+	return strata.Package{
+		Name:          name,
+		Version:       version,
+		Arch:          p.vals[fArch],
+		Eco:           strata.Deb,
+		SourceName:    srcName,
+		SourceVersion: srcVersion,
+		PackageDB:     path,
+	}, true, nil
+}
+
+// parseSource reads a Source: field, "name" or "name (version)"; the
+// binary's own name and version stand in for what it leaves out.
+func parseSource(src, name, version string) (string, string, error) {
+	if src == "" {
+		return name, version, nil
+	}
+	srcName, rest, ok := strings.Cut(src, " ")
+	if !ok {
+		return src, version, nil
+	}
+	rest = strings.TrimSpace(rest)
+	v, ok := strings.CutPrefix(rest, "(")
+	if v, ok2 := strings.CutSuffix(v, ")"); ok && ok2 && strings.TrimSpace(v) != "" {
+		return srcName, strings.TrimSpace(v), nil
+	}
+	return "", "", fmt.Errorf("Source %q: want \"name\" or \"name (version)\"", src)
+}

@@ -1,0 +1,45 @@
+package python_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan/python"
+)
+
+// FuzzParseMetadata checks that ParseMetadata never panics, that its errors
+// name the file, and that a package it returns is complete, with a
+// normalised name.
+func FuzzParseMetadata(f *testing.F) {
+	files, err := filepath.Glob("testdata/*[AO]")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		const path = "usr/lib/python3/dist-packages/x.egg-info"
+		p, err := python.ParseMetadata(path, b)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "python: parse "+path+": ") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if p.Name == "" || p.Version == "" || p.Eco != strata.PyPI || p.PackageDB != path ||
+			p.SourceName != p.Name || p.SourceVersion != p.Version {
+			t.Fatalf("incomplete package %+v", p)
+		}
+		if python.NormalizeName(p.Name) != p.Name {
+			t.Fatalf("name %q is not normalised", p.Name)
+		}
+	})
+}

@@ -1,0 +1,78 @@
+// Package python finds the Python distributions installed in a layer by
+// reading their core metadata: *.dist-info/METADATA (wheels, pip) and
+// *.egg-info/PKG-INFO or a single *.egg-info file (setuptools, distutils),
+// in site-packages and in Debian's dist-packages.
+package python
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan"
+)
+
+// Scanner reads Python metadata files. The zero value is ready to use and
+// logs to slog.Default.
+type Scanner struct {
+	Log *slog.Logger // where skipped files are reported
+}
+
+var _ scan.Scanner = Scanner{}
+
+// Name is "python".
+func (Scanner) Name() string { return "python" }
+
+// Version is bumped whenever Scan reports something else for the same
+// bytes.
+func (Scanner) Version() string { return "1" }
+
+// Wants reports whether path is a metadata file of a distribution installed
+// in a site-packages or dist-packages directory, at any depth below it
+// (setuptools and pip vendor distributions with their own dist-info).
+func (Scanner) Wants(path string) bool {
+	p := "/" + path
+	if !strings.Contains(p, "/site-packages/") && !strings.Contains(p, "/dist-packages/") {
+		return false
+	}
+	return strings.HasSuffix(p, ".dist-info/METADATA") ||
+		strings.HasSuffix(p, ".egg-info/PKG-INFO") ||
+		strings.HasSuffix(p, ".egg-info")
+}
+
+// Scan parses every wanted metadata file of the layer. Each one is listed
+// in Databases, so that it replaces what lower layers recorded in the same
+// file. A file that is not valid metadata is skipped with a warning: one
+// broken distribution does not hide the others.
+func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
+	rep := &strata.LayerReport{}
+	for _, p := range files.Paths() {
+		if !s.Wants(p) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("python: read %s: %w", p, err)
+		}
+		rep.Databases = append(rep.Databases, p)
+		pkg, err := ParseMetadata(p, b)
+		if err != nil {
+			s.logger().Warn("python: skipped a distribution", "err", err)
+			continue
+		}
+		rep.Packages = append(rep.Packages, pkg)
+	}
+	return rep, nil
+}
+
+func (s Scanner) logger() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}

@@ -1,0 +1,36 @@
+// Package scanners holds the explicit list of scanners strata runs. It is
+// apart from package scan so that the scanners themselves can import scan
+// for the Scanner and FileSet types.
+package scanners
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/strata-scan/strata/internal/scan"
+	"github.com/strata-scan/strata/internal/scan/apk"
+	"github.com/strata-scan/strata/internal/scan/dpkg"
+	"github.com/strata-scan/strata/internal/scan/osrelease"
+)
+
+// All returns the scanners strata runs, in order.
+func All() []scan.Scanner {
+	return []scan.Scanner{
+		osrelease.Scanner{},
+		dpkg.Scanner{},
+		apk.Scanner{},
+	}
+}
+
+// State is the scanner-set state string (as Clair's index_state), such as
+// "dpkg@1,os-release@1": each scanner's name@version, sorted by name. It
+// changes when any scanner's version changes, or when one is added or
+// removed.
+func State(ss []scan.Scanner) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = s.Name() + "@" + s.Version()
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}

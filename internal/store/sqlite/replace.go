@@ -1,0 +1,212 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/strata-scan/strata"
+)
+
+// ReplaceVulnerabilities replaces updater's set of records with vulns, in
+// one transaction, and stores and returns the difference by content (the
+// SHA-256 of each record's JSON). Records are stored with their Updater set
+// to updater; of records with the same Key, the last one wins. The diff's
+// Added and Removed are sorted by Key, a changed record being in both; when
+// nothing changed no diff is stored and the one returned has ID 0. A failure
+// leaves the previous set, status and diffs as they were.
+func (s *Store) ReplaceVulnerabilities(ctx context.Context, updater, fingerprint string, vulns []strata.Vulnerability) (*strata.UpdateDiff, error) {
+	if updater == "" {
+		return nil, errors.New("sqlite: replace vulnerabilities: the updater name is required")
+	}
+	diff := &strata.UpdateDiff{Updater: updater, Time: now()}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rp, err := newReplacer(ctx, tx, diff)
+		if err != nil {
+			return err
+		}
+		defer rp.close()
+		return rp.run(ctx, fingerprint, vulns)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: replace vulnerabilities of %s: %w", updater, err)
+	}
+	return diff, nil
+}
+
+// replacer is one ReplaceVulnerabilities transaction.
+type replacer struct {
+	tx                     *sql.Tx
+	diff                   *strata.UpdateDiff
+	diffID                 int64
+	old                    map[string][sha256.Size]byte // key → hash of the current set
+	ins, del, insDiff      *sql.Stmt
+	addedKeys, removedKeys []string // the keys of diff.Added and diff.Removed
+}
+
+func newReplacer(ctx context.Context, tx *sql.Tx, diff *strata.UpdateDiff) (*replacer, error) {
+	rp := &replacer{tx: tx, diff: diff}
+	if err := rp.loadHashes(ctx); err != nil {
+		return nil, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO update_diffs (updater, time) VALUES (?, ?)`, diff.Updater, formatTime(diff.Time))
+	if err != nil {
+		return nil, err
+	}
+	if rp.diffID, err = res.LastInsertId(); err != nil {
+		return nil, err
+	}
+	stmts := []struct {
+		s **sql.Stmt
+		q string
+	}{
+		{&rp.ins, `INSERT INTO vulnerabilities (updater, key, hash, ecosystem, release, package, record) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		{&rp.del, `DELETE FROM vulnerabilities WHERE updater = ? AND key = ? RETURNING record`},
+		{&rp.insDiff, `INSERT INTO update_diff_records (diff, kind, key, record) VALUES (?, ?, ?, ?)`},
+	}
+	for _, st := range stmts {
+		if *st.s, err = tx.PrepareContext(ctx, st.q); err != nil {
+			rp.close()
+			return nil, err
+		}
+	}
+	return rp, nil
+}
+
+func (rp *replacer) close() {
+	for _, st := range []*sql.Stmt{rp.ins, rp.del, rp.insDiff} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// loadHashes reads the key and hash of every record of the current set.
+func (rp *replacer) loadHashes(ctx context.Context) error {
+	rows, err := rp.tx.QueryContext(ctx, `SELECT key, hash FROM vulnerabilities WHERE updater = ?`, rp.diff.Updater)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	rp.old = map[string][sha256.Size]byte{}
+	for rows.Next() {
+		var k string
+		var h []byte
+		if err := rows.Scan(&k, &h); err != nil {
+			return err
+		}
+		var a [sha256.Size]byte
+		copy(a[:], h)
+		rp.old[k] = a
+	}
+	return rows.Err()
+}
+
+// run writes the new set, the diff's records and the updater's status.
+func (rp *replacer) run(ctx context.Context, fingerprint string, vulns []strata.Vulnerability) error {
+	keys := make([]string, len(vulns))
+	last := make(map[string]int, len(vulns))
+	for i := range vulns {
+		keys[i] = vulns[i].Key()
+		last[keys[i]] = i
+	}
+	for i, k := range keys {
+		if last[k] != i {
+			continue
+		}
+		if err := rp.put(ctx, k, vulns[i]); err != nil {
+			return fmt.Errorf("record %s: %w", k, err)
+		}
+	}
+	for k := range rp.old {
+		if err := rp.remove(ctx, k); err != nil {
+			return fmt.Errorf("record %s: %w", k, err)
+		}
+	}
+	if err := rp.finishDiff(ctx); err != nil {
+		return err
+	}
+	t := formatTime(rp.diff.Time)
+	_, err := rp.tx.ExecContext(ctx, `INSERT INTO updaters (name, fingerprint, last_success, last_attempt, last_error, records)
+		VALUES (?, ?, ?, ?, '', ?)
+		ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, last_success = excluded.last_success,
+			last_attempt = excluded.last_attempt, last_error = '', records = excluded.records`,
+		rp.diff.Updater, fingerprint, t, t, len(last))
+	return err
+}
+
+// put stores v under key k unless the current set holds the same content.
+func (rp *replacer) put(ctx context.Context, k string, v strata.Vulnerability) error {
+	v.Updater = rp.diff.Updater
+	b, err := json.Marshal(&v)
+	if err != nil {
+		return err
+	}
+	h := sha256.Sum256(b)
+	if prev, ok := rp.old[k]; ok {
+		delete(rp.old, k)
+		if prev == h {
+			return nil
+		}
+		if err := rp.remove(ctx, k); err != nil {
+			return err
+		}
+	}
+	if _, err := rp.ins.ExecContext(ctx, rp.diff.Updater, k, h[:], string(v.Eco), v.Release, v.Package, string(b)); err != nil {
+		return err
+	}
+	if _, err := rp.insDiff.ExecContext(ctx, rp.diffID, "added", k, string(b)); err != nil {
+		return err
+	}
+	rp.diff.Added = append(rp.diff.Added, v)
+	rp.addedKeys = append(rp.addedKeys, k)
+	return nil
+}
+
+// remove deletes the record under key k and notes it as removed.
+func (rp *replacer) remove(ctx context.Context, k string) error {
+	var b []byte
+	if err := rp.del.QueryRowContext(ctx, rp.diff.Updater, k).Scan(&b); err != nil {
+		return err
+	}
+	var v strata.Vulnerability
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if _, err := rp.insDiff.ExecContext(ctx, rp.diffID, "removed", k, string(b)); err != nil {
+		return err
+	}
+	rp.diff.Removed = append(rp.diff.Removed, v)
+	rp.removedKeys = append(rp.removedKeys, k)
+	return nil
+}
+
+// finishDiff drops the diff row when nothing changed, and otherwise sorts
+// the diff's records by key.
+func (rp *replacer) finishDiff(ctx context.Context) error {
+	if len(rp.diff.Added) == 0 && len(rp.diff.Removed) == 0 {
+		_, err := rp.tx.ExecContext(ctx, `DELETE FROM update_diffs WHERE id = ?`, rp.diffID)
+		return err
+	}
+	rp.diff.ID = rp.diffID
+	sort.Sort(byKey{rp.addedKeys, rp.diff.Added})
+	sort.Sort(byKey{rp.removedKeys, rp.diff.Removed})
+	return nil
+}
+
+// byKey sorts records by their keys, held in a parallel slice.
+type byKey struct {
+	keys []string
+	vs   []strata.Vulnerability
+}
+
+func (b byKey) Len() int           { return len(b.keys) }
+func (b byKey) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
+func (b byKey) Swap(i, j int) {
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
+	b.vs[i], b.vs[j] = b.vs[j], b.vs[i]
+}

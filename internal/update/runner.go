@@ -1,0 +1,146 @@
+package update
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/store"
+)
+
+// Store is what an update needs of the store.
+type Store interface {
+	ReplaceVulnerabilities(ctx context.Context, updater, fingerprint string, vulns []strata.Vulnerability) (*strata.UpdateDiff, error)
+	UpdaterStatus(ctx context.Context, updater string) (*store.UpdaterStatus, error)
+	RecordUpdateFailure(ctx context.Context, updater string, msg string) error
+}
+
+// Runner fetches feeds, parses them and replaces each updater's set of
+// vulnerabilities in the store.
+type Runner struct {
+	Store  Store
+	Client *http.Client
+	Log    *slog.Logger
+}
+
+// Outcome is the result of one updater's run.
+type Outcome struct {
+	Updater   string
+	Unchanged bool // every location answered "not modified": nothing was parsed
+	Records   int
+	Diff      *strata.UpdateDiff
+}
+
+// Run updates u from the given locations (its upstream Sources when none
+// are given). Every location is fetched conditionally; when none changed
+// since the last successful run nothing is parsed or written. A failure
+// leaves the stored data as it was and is recorded as the feed's last
+// error.
+func (r *Runner) Run(ctx context.Context, u Updater, locs []string) (*Outcome, error) {
+	if len(locs) == 0 {
+		locs = u.Sources()
+	}
+	out, err := r.run(ctx, u, locs)
+	if err != nil {
+		if rerr := r.Store.RecordUpdateFailure(ctx, u.Name(), err.Error()); rerr != nil {
+			r.logger().Error("record update failure", "updater", u.Name(), "err", rerr)
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+func (r *Runner) run(ctx context.Context, u Updater, locs []string) (*Outcome, error) {
+	st, err := r.Store.UpdaterStatus(ctx, u.Name())
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", u.Name(), err)
+	}
+	prev := parseFingerprints(st.Fingerprint)
+	fps := map[string]Fingerprint{}
+	var vulns []strata.Vulnerability
+	var unchanged []string
+	for _, loc := range locs {
+		fp, err := r.fetch(ctx, u, loc, prev[loc], &vulns)
+		if errors.Is(err, ErrUnchanged) {
+			unchanged = append(unchanged, loc)
+			fps[loc] = prev[loc]
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		fps[loc] = fp
+	}
+	if len(unchanged) == len(locs) && len(prev) == len(locs) {
+		r.logger().Info("feed unchanged", "updater", u.Name())
+		return &Outcome{Updater: u.Name(), Unchanged: true, Records: st.Records}, nil
+	}
+	// The set is replaced whole, so the unchanged locations are read too.
+	for _, loc := range unchanged {
+		fp, err := r.fetch(ctx, u, loc, "", &vulns)
+		if err != nil {
+			return nil, err
+		}
+		fps[loc] = fp
+	}
+	diff, err := r.Store.ReplaceVulnerabilities(ctx, u.Name(), formatFingerprints(fps), vulns)
+	if err != nil {
+		return nil, fmt.Errorf("update %s: store: %w", u.Name(), err)
+	}
+	r.logger().Info("feed updated", "updater", u.Name(), "records", len(vulns),
+		"added", len(diff.Added), "removed", len(diff.Removed))
+	return &Outcome{Updater: u.Name(), Records: len(vulns), Diff: diff}, nil
+}
+
+// fetch reads one location and appends its parsed records to vulns.
+func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerprint, vulns *[]strata.Vulnerability) (Fingerprint, error) {
+	client := r.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	fp, err := Fetch(ctx, client, loc, prev, func(d Document) error {
+		vs, err := u.Parse(ctx, d.Name, d.Body)
+		if err != nil {
+			return err
+		}
+		*vulns = append(*vulns, vs...)
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrUnchanged) {
+		return "", fmt.Errorf("update %s: %w", u.Name(), err)
+	}
+	return fp, err
+}
+
+func (r *Runner) logger() *slog.Logger {
+	if r.Log != nil {
+		return r.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// The stored fingerprint of a feed read from several locations is one
+// "location\tfingerprint" line per location, sorted.
+func formatFingerprints(fps map[string]Fingerprint) string {
+	var lines []string
+	for loc, fp := range fps {
+		lines = append(lines, loc+"\t"+string(fp))
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
+}
+
+func parseFingerprints(s string) map[string]Fingerprint {
+	m := map[string]Fingerprint{}
+	for line := range strings.SplitSeq(s, "\n") {
+		if loc, fp, ok := strings.Cut(line, "\t"); ok {
+			m[loc] = Fingerprint(fp)
+		}
+	}
+	return m
+}

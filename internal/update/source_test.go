@@ -1,0 +1,231 @@
+package update
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/klauspost/compress/zstd"
+	"github.com/strata-scan/strata/internal/testutil"
+)
+
+// doc is a document as read by collect.
+type doc struct{ Name, Body string }
+
+// fetchAll runs Fetch and returns the documents it handed over.
+func fetchAll(t *testing.T, loc string, prev Fingerprint) ([]doc, Fingerprint, error) {
+	t.Helper()
+	var docs []doc
+	fp, err := Fetch(context.Background(), nil, loc, prev, func(d Document) error {
+		b, err := io.ReadAll(d.Body)
+		docs = append(docs, doc{d.Name, string(b)})
+		return err
+	})
+	return docs, fp, err
+}
+
+func sha(b []byte) Fingerprint {
+	sum := sha256.Sum256(b)
+	return Fingerprint("sha256:" + hex.EncodeToString(sum[:]))
+}
+
+func writeFile(t *testing.T, path string, b []byte) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func gzipBytes(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func zstdBytes(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zw, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zw.Close()
+	return zw.EncodeAll(b, nil)
+}
+
+// feedTar is a small feed tarball: two documents, a directory and a
+// symbolic link (which are not documents).
+func feedTar(t *testing.T) []byte {
+	t.Helper()
+	b, err := testutil.Tar(
+		testutil.Entry{Path: "feed/", Dir: true},
+		testutil.Entry{Path: "feed/active/CVE-2020-0001", Body: []byte("one\n")},
+		testutil.Entry{Path: "feed/active/link", Link: "CVE-2020-0001"},
+		testutil.Entry{Path: "feed/active/CVE-2020-0002", Body: []byte("two\n")},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestFetchLocal(t *testing.T) {
+	dir := t.TempDir()
+	tarball := feedTar(t)
+	bz2, err := os.ReadFile("testdata/doc.txt.bz2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		content []byte // written to dir/name
+		want    func(path string) []doc
+	}{
+		{"plain.json", []byte(`{"a":1}`), func(p string) []doc { return []doc{{p, `{"a":1}`}} }},
+		{"doc.json.gz", gzipBytes(t, []byte("gzipped\n")), func(p string) []doc { return []doc{{p, "gzipped\n"}} }},
+		{"doc.txt.bz2", bz2, func(p string) []doc { return []doc{{p, "bzip2 document\n"}} }},
+		{"doc.zst", zstdBytes(t, []byte("zstd\n")), func(p string) []doc { return []doc{{p, "zstd\n"}} }},
+		{"empty", nil, func(p string) []doc { return []doc{{p, ""}} }},
+		{"feed.tar", tarball, tarDocs},
+		{"feed.tgz", gzipBytes(t, tarball), tarDocs},
+		{"feed.tar.zst", zstdBytes(t, tarball), tarDocs},
+		{"feed-no-suffix", gzipBytes(t, tarball), tarDocs},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, filepath.Join(dir, tt.name), tt.content)
+			docs, fp, err := fetchAll(t, path, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want(path), docs); diff != "" {
+				t.Errorf("documents (-want +got):\n%s", diff)
+			}
+			if want := sha(tt.content); fp != want {
+				t.Errorf("fingerprint = %q, want %q", fp, want)
+			}
+			docs, fp2, err := fetchAll(t, path, fp)
+			if !errors.Is(err, ErrUnchanged) || fp2 != fp || len(docs) != 0 {
+				t.Errorf("second fetch = %d documents, %q, %v; want none, %q, ErrUnchanged", len(docs), fp2, err, fp)
+			}
+		})
+	}
+}
+
+func tarDocs(p string) []doc {
+	return []doc{
+		{p + ":feed/active/CVE-2020-0001", "one\n"},
+		{p + ":feed/active/CVE-2020-0002", "two\n"},
+	}
+}
+
+func TestFetchDirectory(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "b/CVE-2"), []byte("2"))
+	writeFile(t, filepath.Join(dir, "a-c"), []byte("ac"))
+	writeFile(t, filepath.Join(dir, "a/CVE-1"), []byte("1"))
+	writeFile(t, filepath.Join(dir, "a/z.gz"), gzipBytes(t, []byte("unzipped")))
+	if err := os.Symlink("a-c", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	docs, fp, err := fetchAll(t, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []doc{
+		{filepath.Join(dir, "a-c"), "ac"},
+		{filepath.Join(dir, "a/CVE-1"), "1"},
+		{filepath.Join(dir, "a/z.gz"), "unzipped"},
+		{filepath.Join(dir, "b/CVE-2"), "2"},
+	}
+	if diff := cmp.Diff(want, docs); diff != "" {
+		t.Errorf("documents (-want +got):\n%s", diff)
+	}
+	if _, _, err := fetchAll(t, dir, fp); !errors.Is(err, ErrUnchanged) {
+		t.Errorf("unchanged directory: err = %v, want ErrUnchanged", err)
+	}
+	// Moving content between files changes the fingerprint.
+	writeFile(t, filepath.Join(dir, "a-c"), []byte("a"))
+	writeFile(t, filepath.Join(dir, "a/CVE-1"), []byte("c1"))
+	if _, fp2, err := fetchAll(t, dir, fp); err != nil || fp2 == fp {
+		t.Errorf("changed directory: fingerprint %q, %v; want a new one", fp2, err)
+	}
+}
+
+func TestFetchLocalErrors(t *testing.T) {
+	dir := t.TempDir()
+	tgz := gzipBytes(t, feedTar(t))
+	tests := []struct {
+		name    string
+		content []byte
+		want    string // the error, with DIR for the directory
+	}{
+		{"truncated.tar.gz", tgz[:len(tgz)/2], "fetch DIR/truncated.tar.gz: read tar: unexpected EOF"},
+		{"truncated.tar", feedTar(t)[:612], "fetch DIR/truncated.tar: read tar: unexpected EOF"},
+		{"corrupt.gz", append(gzipBytes(t, []byte("text")), 0x1f, 0x8b, 0, 0), "fetch DIR/corrupt.gz: unexpected EOF"},
+		{"bad-header.gz", []byte{0x1f, 0x8b, 0, 0}, "fetch DIR/bad-header.gz: gzip: unexpected EOF"},
+		{"doc.xz", []byte{0xfd, '7', 'z', 'X', 'Z', 0, 1, 2}, "fetch DIR/doc.xz: xz-compressed input is not supported: decompress it first"},
+	}
+	skip := func(Document) error { return nil } // reads nothing: the errors are Fetch's own
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, filepath.Join(dir, tt.name), tt.content)
+			_, err := Fetch(context.Background(), nil, path, "", skip)
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			if got := strings.ReplaceAll(err.Error(), dir, "DIR"); got != tt.want {
+				t.Errorf("error = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	t.Run("missing", func(t *testing.T) {
+		_, _, err := fetchAll(t, filepath.Join(dir, "nope"), "")
+		if want := "fetch: stat " + filepath.Join(dir, "nope") + ": no such file or directory"; err == nil || err.Error() != want {
+			t.Errorf("error = %v, want %q", err, want)
+		}
+	})
+}
+
+func TestFetchCallbackError(t *testing.T) {
+	path := writeFile(t, filepath.Join(t.TempDir(), "feed.tar"), feedTar(t))
+	stop := errors.New("parse failed")
+	var names []string
+	_, err := Fetch(context.Background(), nil, path, "", func(d Document) error {
+		names = append(names, d.Name)
+		return stop
+	})
+	if err != stop {
+		t.Errorf("error = %v, want the callback's error unwrapped", err)
+	}
+	if want := []string{path + ":feed/active/CVE-2020-0001"}; !cmp.Equal(want, names) {
+		t.Errorf("documents = %q, want %q (stop at the first error)", names, want)
+	}
+}
+
+func TestFetchCancelled(t *testing.T) {
+	path := writeFile(t, filepath.Join(t.TempDir(), "feed.tar"), feedTar(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Fetch(ctx, nil, path, "", func(Document) error { return nil })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error = %v, want context.Canceled", err)
+	}
+}

@@ -1,0 +1,234 @@
+package version
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/strata-scan/strata"
+)
+
+// Verdict is the outcome of evaluating OSV ranges for one version.
+type Verdict struct {
+	Affected bool
+	// Range is the range that decided, in words: "introduced 0, fixed
+	// 1.2-3" or "listed in versions". It is empty when there was nothing
+	// to evaluate.
+	Range string
+	// Comparison is the comparison that decided: "1.2-1 < 1.2-3 (fixed)".
+	Comparison string
+}
+
+// Affected evaluates OSV semantics: v is affected if it is listed in
+// versions or falls in any range (introduced <= v < fixed, or introduced <=
+// v <= last_affected, and v < limit when a limit is given; introduced "0" =
+// from the beginning; events sorted by the comparator). An unfixed range
+// (introduced only) affects every version from introduced.
+//
+// Each range is evaluated as the OSV schema's algorithm does: its events,
+// limits aside, are sorted by version (introduced "0" first; events of
+// equal versions keep the feed's order) and walked in order, an introduced
+// event at or below v making it affected and a fixed event at or below v,
+// or a last_affected event below v, making it unaffected. A range with
+// limit events affects only versions below at least one limit ("*" is no
+// limit). When v is affected by no range, the verdict names the first
+// range and why it did not affect v. An invalid event (none or several
+// fields set) or a version the comparator rejects is an error.
+func Affected(c Comparator, ranges []strata.Range, versions []string, v string) (Verdict, error) {
+	for _, lv := range versions {
+		eq, err := equal(c, v, lv)
+		if err != nil {
+			return Verdict{}, fmt.Errorf("versions: %w", err)
+		}
+		if eq {
+			return Verdict{Affected: true, Range: "listed in versions", Comparison: v + " = " + lv + " (versions)"}, nil
+		}
+	}
+	var first Verdict
+	for i, r := range ranges {
+		vd, err := evalRange(c, r, v)
+		if err != nil {
+			return Verdict{}, fmt.Errorf("range %d (%s): %w", i, vd.Range, err)
+		}
+		if vd.Affected {
+			return vd, nil
+		}
+		if i == 0 {
+			first = vd
+		}
+	}
+	return first, nil
+}
+
+func equal(c Comparator, a, b string) (bool, error) {
+	n, err := c.Compare(a, b)
+	return n == 0, err
+}
+
+// event is one range event, flattened, with v compared to it.
+type event struct {
+	kind    string // "introduced", "fixed", "last_affected", "limit"
+	version string
+	cmp     int // the comparison of v with version
+}
+
+func (e event) String() string { return e.kind + " " + e.version }
+
+func evalRange(c Comparator, r strata.Range, v string) (Verdict, error) {
+	events, err := flatten(r)
+	vd := Verdict{Range: describe(events)}
+	if err != nil {
+		return vd, err
+	}
+	for i := range events {
+		if events[i].cmp, err = compareToEvent(c, v, events[i]); err != nil {
+			return vd, fmt.Errorf("%s: %w", events[i], err)
+		}
+	}
+	if lim, ok := outsideLimits(events); !ok {
+		vd.Comparison = v + " >= " + lim.version + " (limit)"
+		return vd, nil
+	}
+	walk := slices.DeleteFunc(slices.Clone(events), func(e event) bool { return e.kind == "limit" })
+	if err := sortEvents(c, walk); err != nil {
+		return vd, err
+	}
+	return decide(vd, walk, v), nil
+}
+
+// flatten turns the range's events into one list in the feed's order,
+// checking that each sets exactly one field.
+func flatten(r strata.Range) ([]event, error) {
+	events := make([]event, 0, len(r.Events))
+	var errs []error
+	for i, e := range r.Events {
+		var set []event
+		for _, f := range []event{{kind: "introduced", version: e.Introduced}, {kind: "fixed", version: e.Fixed},
+			{kind: "last_affected", version: e.LastAffected}, {kind: "limit", version: e.Limit}} {
+			if f.version != "" {
+				set = append(set, f)
+			}
+		}
+		if len(set) != 1 {
+			errs = append(errs, fmt.Errorf("event %d sets %d fields, want exactly 1", i, len(set)))
+			continue
+		}
+		events = append(events, set[0])
+	}
+	return events, errors.Join(errs...)
+}
+
+func describe(events []event) string {
+	words := make([]string, len(events))
+	for i, e := range events {
+		words[i] = e.String()
+	}
+	return strings.Join(words, ", ")
+}
+
+func compareToEvent(c Comparator, v string, e event) (int, error) {
+	switch {
+	case e.isZero():
+		if _, err := c.Compare(v, v); err != nil {
+			return 0, err
+		}
+		return 1, nil
+	case e.kind == "limit" && e.version == "*":
+		return -1, nil
+	}
+	return c.Compare(v, e.version)
+}
+
+// outsideLimits reports whether v is below one of the range's limits (or
+// the range has none), and otherwise the first limit.
+func outsideLimits(events []event) (event, bool) {
+	var first *event
+	for i, e := range events {
+		if e.kind != "limit" {
+			continue
+		}
+		if e.cmp < 0 {
+			return event{}, true
+		}
+		if first == nil {
+			first = &events[i]
+		}
+	}
+	if first == nil {
+		return event{}, true
+	}
+	return *first, false
+}
+
+func sortEvents(c Comparator, events []event) error {
+	var err error
+	slices.SortStableFunc(events, func(a, b event) int {
+		if za, zb := a.isZero(), b.isZero(); za || zb {
+			return boolRank(zb) - boolRank(za)
+		}
+		n, cerr := c.Compare(a.version, b.version)
+		if err == nil {
+			err = cerr
+		}
+		return n
+	})
+	return err
+}
+
+// isZero reports whether e is introduced "0", which sorts before every
+// other event.
+func (e event) isZero() bool { return e.kind == "introduced" && e.version == "0" }
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// decide walks the sorted events as the OSV algorithm does and explains the
+// outcome.
+func decide(vd Verdict, events []event, v string) Verdict {
+	last := -1 // the last event that set the state
+	for i, e := range events {
+		switch {
+		case e.kind == "introduced" && e.cmp >= 0,
+			e.kind == "fixed" && e.cmp >= 0,
+			e.kind == "last_affected" && e.cmp > 0:
+			last = i
+		}
+	}
+	if last < 0 {
+		vd.Comparison = belowIntroduced(events, v)
+		return vd
+	}
+	e := events[last]
+	if e.kind != "introduced" {
+		op := map[string]string{"fixed": " >= ", "last_affected": " > "}[e.kind]
+		vd.Comparison = v + op + e.version + " (" + e.kind + ")"
+		return vd
+	}
+	vd.Affected = true
+	vd.Comparison = v + " >= " + e.version + " (introduced)"
+	for _, u := range events[last+1:] {
+		switch u.kind {
+		case "fixed":
+			vd.Comparison = v + " < " + u.version + " (fixed)"
+			return vd
+		case "last_affected":
+			vd.Comparison = v + " <= " + u.version + " (last_affected)"
+			return vd
+		}
+	}
+	return vd
+}
+
+func belowIntroduced(events []event, v string) string {
+	for _, e := range events {
+		if e.kind == "introduced" {
+			return v + " < " + e.version + " (introduced)"
+		}
+	}
+	return "no introduced event"
+}
