@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/image"
@@ -96,6 +97,16 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	res, err := match.Match(ctx, st, ir, e.log)
 	if err != nil {
 		return err
+	}
+	if len(res.Uncovered) > 0 && res.Checked == 0 {
+		return fmt.Errorf("%s: no vulnerability data for %s: none of its %d packages could be checked (load feeds with \"strata update\"; strata has feeds for debian and ubuntu)",
+			im.Ref, strings.Join(res.Uncovered, ", "), len(ir.Packages))
+	}
+	if len(ir.Packages) == 0 {
+		fmt.Fprintf(e.stderr, "warning: %s: no installed packages found (no package database in any layer)\n", im.Ref)
+	}
+	for _, u := range res.Uncovered {
+		fmt.Fprintf(e.stderr, "warning: no vulnerability data for %s: its packages were not checked\n", u)
 	}
 	res = res.Filter(minSev, f.ignoreUnfixed)
 	if f.format == "json" {

@@ -19,7 +19,6 @@ const maxMetadata = 16 << 20
 
 // files is the file tree of an image source: a directory or a tar archive.
 type files interface {
-	has(name string) bool
 	// open opens a regular file, following links inside the tree, and
 	// returns its size.
 	open(name string) (io.ReadCloser, int64, error)
@@ -40,11 +39,6 @@ func readSmall(a files, name string) ([]byte, error) {
 
 // dirFiles is a directory; os.Root keeps every open inside it.
 type dirFiles struct{ root *os.Root }
-
-func (d dirFiles) has(name string) bool {
-	_, err := d.root.Lstat(name)
-	return err == nil
-}
 
 func (d dirFiles) open(name string) (io.ReadCloser, int64, error) {
 	f, err := d.root.Open(name)

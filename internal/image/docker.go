@@ -1,7 +1,6 @@
 package image
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"io"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/strata-scan/strata"
 )
@@ -31,12 +29,13 @@ func (im *Image) openDocker(a files) error {
 		return fmt.Errorf("%s lists %d images, want 1", dockerManifestFile, len(m))
 	}
 	d := m[0]
-	cfg, diffIDs, err := readConfig(a, d.Config)
+	cfg, err := readSmall(a, d.Config)
 	if err != nil {
-		return err
+		return fmt.Errorf("config: %w", err)
 	}
-	if len(diffIDs) != len(d.Layers) {
-		return fmt.Errorf("config %s lists %d diff_ids for %d layers", d.Config, len(diffIDs), len(d.Layers))
+	diffIDs, err := parseDiffIDs(cfg, len(d.Layers))
+	if err != nil {
+		return fmt.Errorf("config %s: %w", d.Config, err)
 	}
 	im.Kind, im.Config, im.ManifestDigest = KindDockerArchive, cfg, sha256Digest(cfg)
 	for i, p := range d.Layers {
@@ -48,23 +47,6 @@ func (im *Image) openDocker(a files) error {
 		im.Layers = append(im.Layers, Layer{DiffID: diffIDs[i], Size: size, Open: opener(a, p)})
 	}
 	return nil
-}
-
-// readConfig reads and parses an image config and returns its diff_ids.
-func readConfig(a files, name string) ([]byte, []strata.Digest, error) {
-	b, err := readSmall(a, name)
-	if err != nil {
-		return nil, nil, fmt.Errorf("config: %w", err)
-	}
-	cf, err := v1.ParseConfigFile(bytes.NewReader(b))
-	if err != nil {
-		return nil, nil, fmt.Errorf("config %s: %w", name, err)
-	}
-	ids := make([]strata.Digest, len(cf.RootFS.DiffIDs))
-	for i, h := range cf.RootFS.DiffIDs {
-		ids[i] = strata.Digest(h.String())
-	}
-	return b, ids, nil
 }
 
 // opener opens one file of a as a layer.

@@ -49,7 +49,7 @@ func testImage(t *testing.T, compressed bool) v1.Image {
 
 // tarTree writes the directory dir as a tar file at out, gzip-compressed
 // when zip is set.
-func tarTree(t *testing.T, dir, out string, zip bool) {
+func tarTree(t testing.TB, dir, out string, zip bool) {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -66,7 +66,7 @@ func tarTree(t *testing.T, dir, out string, zip bool) {
 	writeFile(t, out, b)
 }
 
-func gzipBytes(t *testing.T, b []byte) []byte {
+func gzipBytes(t testing.TB, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -79,7 +79,7 @@ func gzipBytes(t *testing.T, b []byte) []byte {
 	return buf.Bytes()
 }
 
-func writeFile(t *testing.T, name string, b []byte) {
+func writeFile(t testing.TB, name string, b []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		t.Fatal(err)

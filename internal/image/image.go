@@ -1,12 +1,15 @@
 // Package image opens the sources of container images: `docker save`
-// archives, OCI image layouts (directories or tar files) and unpacked root
-// file systems, and yields each image's manifest digest, config and layer
-// openers, bottom layer first. What a source is comes from its contents,
-// never its file name; a gzip-compressed archive is decompressed first.
+// archives, OCI image layouts (directories or tar files), unpacked root
+// file systems and registry references, and yields each image's manifest
+// digest, config and layer openers, bottom layer first. What a local source
+// is comes from its contents, never its file name; a gzip-compressed
+// archive is decompressed to a temporary file first. A multi-platform index
+// is resolved to one platform.
 //
-// It is the only package that imports go-containerregistry. Layers are not
-// read here: layer.Walk reads each one once, and VerifyDigests checks the
-// digests it computed against those the image declares.
+// Test helpers aside, it is the only package that imports
+// go-containerregistry. Layers are not read here: layer.Walk reads each one
+// once, and VerifyDigests checks the digests it computed against those the
+// image declares.
 package image
 
 import (
@@ -14,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"strings"
@@ -27,6 +31,7 @@ const (
 	KindDockerArchive = "docker-archive"
 	KindOCILayout     = "oci-layout"
 	KindRootFS        = "rootfs"
+	KindRegistry      = "registry"
 )
 
 // Options tune Open.
@@ -35,14 +40,17 @@ type Options struct {
 	// index. When empty, an index of one image yields it whatever its
 	// platform, and otherwise "linux/" + the host's architecture is chosen.
 	Platform string
+	// Insecure allows plain HTTP to a registry (go-containerregistry
+	// already uses it for localhost and private addresses).
+	Insecure bool
 }
 
 // Image is one opened image. Close it to release its files.
 type Image struct {
 	Ref  string
-	Kind string // KindDockerArchive, KindOCILayout or KindRootFS
-	// ManifestDigest identifies the image. For an OCI layout it is the
-	// image manifest's digest. A docker archive has no manifest: it is the
+	Kind string // KindDockerArchive, KindOCILayout, KindRootFS or KindRegistry
+	// ManifestDigest identifies the image. For an OCI layout or a registry
+	// it is the image manifest's digest (of the chosen platform's image). A docker archive has no manifest: it is the
 	// digest of the image config, the image ID that docker shows, which
 	// needs no layer to be read (the manifest go-containerregistry would
 	// make up for it needs every layer gzipped or hashed). For a root file
@@ -73,7 +81,9 @@ var errNotImage = errors.New("not a docker archive, OCI layout or root filesyste
 // Open detects what ref is from its contents and opens it: a docker save
 // archive (tar, or gzip-compressed tar), an OCI image layout (a directory
 // holding oci-layout and index.json, or a tar or gzip-compressed tar of
-// one) or a root file system (any other directory).
+// one) or a root file system (any other directory). A ref that names no
+// file and reads as a registry reference (see registryRef) is pulled from
+// its registry: manifest and config now, layers when opened.
 func Open(ctx context.Context, ref string, opt Options) (*Image, error) {
 	im := &Image{Ref: ref}
 	if err := im.open(ctx, opt); err != nil {
@@ -85,6 +95,11 @@ func Open(ctx context.Context, ref string, opt Options) (*Image, error) {
 
 func (im *Image) open(ctx context.Context, opt Options) error {
 	fi, err := os.Stat(im.Ref)
+	if errors.Is(err, fs.ErrNotExist) {
+		if ref, ok := registryRef(im.Ref, opt); ok {
+			return im.openRegistry(ctx, ref, opt)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -111,7 +126,7 @@ func (im *Image) openDir(ctx context.Context, opt Options) error {
 }
 
 // openFiles opens the image held in an archive's files.
-func (im *Image) openFiles(ctx context.Context, a files, opt Options) error {
+func (im *Image) openFiles(ctx context.Context, a *tarFiles, opt Options) error {
 	switch {
 	case a.has(ociLayoutFile):
 		return im.openOCI(ctx, a, opt)

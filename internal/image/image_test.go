@@ -69,7 +69,7 @@ func expect(t *testing.T, img v1.Image, kind string) opened {
 	whiteouts := [][]string{nil, {"etc/motd"}}
 	for i, l := range m.Layers {
 		ol := openedLayer{DiffID: strata.Digest(cf.RootFS.DiffIDs[i].String()), Size: l.Size, Walk: walked{Whiteouts: whiteouts[i], Files: files[i]}}
-		if kind == KindOCILayout {
+		if kind == KindOCILayout || kind == KindRegistry {
 			ol.Blob = strata.Digest(l.Digest.String())
 		}
 		want.Layers = append(want.Layers, ol)

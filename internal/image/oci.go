@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strings"
+	"io"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/strata-scan/strata"
@@ -13,7 +13,6 @@ import (
 const (
 	ociLayoutFile = "oci-layout"
 	ociIndexFile  = "index.json"
-	maxIndexDepth = 4 // nested image indexes followed
 )
 
 // openOCI reads an OCI image layout: index.json lists manifests (or nested
@@ -28,11 +27,7 @@ func (im *Image) openOCI(ctx context.Context, a files, opt Options) error {
 		return fmt.Errorf("%s: %w", ociIndexFile, err)
 	}
 	o := ociBlobs{a}
-	descs, err := o.images(ctx, idx, 0)
-	if err != nil {
-		return err
-	}
-	desc, err := choose(descs, opt.Platform, o.platform)
+	desc, err := pick(ctx, o, idx, opt.Platform)
 	if err != nil {
 		return err
 	}
@@ -40,21 +35,14 @@ func (im *Image) openOCI(ctx context.Context, a files, opt Options) error {
 	if err != nil {
 		return err
 	}
-	cfg, diffIDs, err := readConfig(a, blobPath(m.Config.Digest))
+	cfg, err := o.blob(m.Config.Digest)
 	if err != nil {
-		return err
+		return fmt.Errorf("config: %w", err)
 	}
-	if len(diffIDs) != len(m.Layers) {
-		return fmt.Errorf("manifest %s: config lists %d diff_ids for %d layers", desc.Digest, len(diffIDs), len(m.Layers))
-	}
-	im.Kind, im.Config, im.ManifestDigest = KindOCILayout, cfg, strata.Digest(desc.Digest.String())
-	for i, l := range m.Layers {
-		im.Layers = append(im.Layers, Layer{
-			DiffID: diffIDs[i], Blob: strata.Digest(l.Digest.String()), Size: l.Size,
-			Open: opener(a, blobPath(l.Digest)),
-		})
-	}
-	return nil
+	im.Kind = KindOCILayout
+	return im.setManifest(desc.Digest, m, cfg, func(h v1.Hash) func(context.Context) (io.ReadCloser, error) {
+		return opener(a, blobPath(h))
+	})
 }
 
 // ociBlobs reads the content-addressed blobs of a layout.
@@ -88,83 +76,30 @@ func (o ociBlobs) manifest(h v1.Hash) (*v1.Manifest, error) {
 	return m, nil
 }
 
-// images lists the image manifests of an index, following nested indexes.
-func (o ociBlobs) images(ctx context.Context, idx *v1.IndexManifest, depth int) ([]v1.Descriptor, error) {
-	var out []v1.Descriptor
-	for _, d := range idx.Manifests {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		switch {
-		case d.MediaType.IsImage():
-			out = append(out, d)
-		case d.MediaType.IsIndex() && depth < maxIndexDepth:
-			b, err := o.blob(d.Digest)
-			if err != nil {
-				return nil, fmt.Errorf("index: %w", err)
-			}
-			child, err := v1.ParseIndexManifest(bytes.NewReader(b))
-			if err != nil {
-				return nil, fmt.Errorf("index %s: %w", d.Digest, err)
-			}
-			more, err := o.images(ctx, child, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, more...)
-		}
+func (o ociBlobs) index(_ context.Context, h v1.Hash) (*v1.IndexManifest, error) {
+	b, err := o.blob(h)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
 	}
-	return out, nil
+	idx, err := v1.ParseIndexManifest(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("index %s: %w", h, err)
+	}
+	return idx, nil
 }
 
-// platform is the platform of an image: its descriptor's, else its
-// config's.
-func (o ociBlobs) platform(d v1.Descriptor) (v1.Platform, error) {
-	if d.Platform != nil {
-		return *d.Platform, nil
-	}
-	m, err := o.manifest(d.Digest)
+func (o ociBlobs) config(_ context.Context, h v1.Hash) (*v1.ConfigFile, error) {
+	m, err := o.manifest(h)
 	if err != nil {
-		return v1.Platform{}, err
+		return nil, err
 	}
 	b, err := o.blob(m.Config.Digest)
 	if err != nil {
-		return v1.Platform{}, fmt.Errorf("config: %w", err)
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	cf, err := v1.ParseConfigFile(bytes.NewReader(b))
 	if err != nil {
-		return v1.Platform{}, fmt.Errorf("config %s: %w", m.Config.Digest, err)
+		return nil, fmt.Errorf("config %s: %w", m.Config.Digest, err)
 	}
-	return v1.Platform{OS: cf.OS, Architecture: cf.Architecture, Variant: cf.Variant, OSVersion: cf.OSVersion}, nil
-}
-
-// choose picks the image for the platform want ("" for the default: the
-// only image, or the host's platform). platformOf tells an image's
-// platform. The first match wins; no match is an error listing the
-// platforms there are.
-func choose(descs []v1.Descriptor, want string, platformOf func(v1.Descriptor) (v1.Platform, error)) (v1.Descriptor, error) {
-	switch {
-	case len(descs) == 0:
-		return v1.Descriptor{}, fmt.Errorf("no image manifest in the index")
-	case len(descs) == 1 && want == "":
-		return descs[0], nil
-	case want == "":
-		want = hostPlatform()
-	}
-	spec, err := v1.ParsePlatform(want)
-	if err != nil || spec.OS == "" || spec.Architecture == "" {
-		return v1.Descriptor{}, fmt.Errorf("platform %q: want os/arch[/variant]", want)
-	}
-	var have []string
-	for _, d := range descs {
-		p, err := platformOf(d)
-		if err != nil {
-			return v1.Descriptor{}, err
-		}
-		if p.Satisfies(*spec) {
-			return d, nil
-		}
-		have = append(have, p.String())
-	}
-	return v1.Descriptor{}, fmt.Errorf("no image for platform %s (available: %s)", want, strings.Join(have, ", "))
+	return cf, nil
 }

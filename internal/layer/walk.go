@@ -39,11 +39,15 @@ func Walk(ctx context.Context, name string, r io.Reader, wants func(path string)
 	}
 	defer s.Close()
 	diff := sha256.New()
+	var sink io.Writer = diff
+	if s.Compression == None {
+		sink = io.Discard // an uncompressed layer is its own tar: one hash serves both digests
+	}
 	w := &walker{wants: wants, lim: lim, res: newResult(), extra: map[string]bool{}}
-	if err := w.walk(ctx, tar.NewReader(io.TeeReader(s, diff))); err != nil {
+	if err := w.walk(ctx, tar.NewReader(io.TeeReader(s, sink))); err != nil {
 		return nil, fmt.Errorf("layer %s: %w", name, err)
 	}
-	if _, err := io.Copy(diff, s); err != nil {
+	if _, err := io.Copy(sink, s); err != nil {
 		return nil, fmt.Errorf("layer %s: after the end of the tar: %w", name, err)
 	}
 	if _, err := io.Copy(io.Discard, src); err != nil {
@@ -51,6 +55,9 @@ func Walk(ctx context.Context, name string, r io.Reader, wants func(path string)
 	}
 	res := w.res
 	res.DiffID, res.BlobDigest, res.Bytes = digest(diff), digest(blob), s.Uncompressed()
+	if sink == io.Discard {
+		res.DiffID = res.BlobDigest
+	}
 	slices.Sort(res.Whiteouts)
 	slices.Sort(res.Opaques)
 	res.Whiteouts, res.Opaques = slices.Compact(res.Whiteouts), slices.Compact(res.Opaques)

@@ -31,10 +31,12 @@ var osEcosystems = map[strata.Ecosystem]bool{strata.Deb: true, strata.RPM: true,
 // Result is the outcome of matching one index report.
 type Result struct {
 	Findings []strata.Finding
-	// Uncovered lists the (ecosystem, release) groups of installed
-	// packages for which the store has no data at all, as
-	// "deb debian:12"; their packages were not checked.
+	// Uncovered lists the groups of installed packages for which the
+	// store has no data at all, as "debian:13 (deb)", "an unidentified
+	// distribution (deb)" or "pypi": their packages were not checked.
 	Uncovered []string
+	// Checked counts the packages that were checked.
+	Checked int
 	// Skipped counts packages whose version the comparator rejected.
 	Skipped int
 }
@@ -55,9 +57,10 @@ func Match(ctx context.Context, src Source, r *strata.IndexReport, log *slog.Log
 			return nil, fmt.Errorf("match: %w", err)
 		}
 		if !covered {
-			res.Uncovered = append(res.Uncovered, strings.TrimSpace(string(eco)+" "+release))
+			res.Uncovered = append(res.Uncovered, groupName(eco, release))
 			continue
 		}
+		res.Checked += len(pkgs)
 		if err := matchGroup(ctx, src, eco, release, pkgs, res, log); err != nil {
 			return nil, err
 		}
@@ -126,6 +129,17 @@ func decide(c version.Comparator, p strata.Package, v strata.Vulnerability, ver 
 	return false
 }
 
+func groupName(eco strata.Ecosystem, release string) string {
+	switch {
+	case !osEcosystems[eco]:
+		return string(eco)
+	case release == "":
+		return "an unidentified distribution (" + string(eco) + ")"
+	default:
+		return release + " (" + string(eco) + ")"
+	}
+}
+
 func byEcosystem(pkgs []strata.Package) map[strata.Ecosystem][]strata.Package {
 	m := map[strata.Ecosystem][]strata.Package{}
 	for _, p := range pkgs {
@@ -166,7 +180,7 @@ func compareFindings(a, b strata.Finding) int {
 // Filter keeps the findings at or above min severity and, when
 // ignoreUnfixed is set, only those with a fixed version.
 func (r *Result) Filter(min strata.Severity, ignoreUnfixed bool) *Result {
-	out := &Result{Uncovered: r.Uncovered, Skipped: r.Skipped}
+	out := &Result{Uncovered: r.Uncovered, Checked: r.Checked, Skipped: r.Skipped}
 	for _, f := range r.Findings {
 		if f.Vulnerability.Severity < min {
 			continue

@@ -104,7 +104,7 @@ func TestMatchUncovered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"deb debian:13"}, got.Uncovered); diff != "" {
+	if diff := cmp.Diff([]string{"debian:13 (deb)"}, got.Uncovered); diff != "" {
 		t.Errorf("Uncovered (-want +got):\n%s", diff)
 	}
 	if len(got.Findings) != 0 {

@@ -60,7 +60,7 @@ func installed(p strata.Package) string {
 }
 
 // Summary is one line: how many findings of each severity in how many
-// packages, and which package groups had no vulnerability data.
+// packages.
 func Summary(ir *strata.IndexReport, res *match.Result) string {
 	counts := map[strata.Severity]int{}
 	pkgs := map[string]bool{}
@@ -84,9 +84,6 @@ func Summary(ir *strata.IndexReport, res *match.Result) string {
 	line := fmt.Sprintf("%d findings in %d of %d packages (%s)", len(res.Findings), len(pkgs), len(ir.Packages), dist)
 	if len(parts) > 0 {
 		line += ": " + strings.Join(parts, ", ")
-	}
-	for _, u := range res.Uncovered {
-		line += "\nwarning: no vulnerability data for " + u + ": its packages were not checked"
 	}
 	return line
 }

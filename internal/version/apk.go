@@ -19,16 +19,16 @@ import (
 // tokens or has a token of a different kind first, a pre-release suffix
 // (_alpha, _beta, _pre, _rc) makes it lower; otherwise the side whose next
 // token comes later in the grammar (the end coming last) is lower, so
-// 1.0 < 1.0.1 < 1.0a and 1.0 < 1.0-r1.
+// 1.0 < 1.0-r1 < 1.0~ab < 1.0_p1 < 1.0a < 1.0.1.
 //
 // A string that does not follow the grammar is an error, where apk-tools
 // would compare its valid prefix. Numbers are compared exactly, where
 // apk-tools would wrap at 2^64.
 //
 // Reference: apk-tools' own test vectors (test/unit/version.data, copied
-// to testdata/apk-versions.txt) and cases derived from its documentation
-// (testdata/apk-handpicked.txt); the differential test runs `apk version
-// -t` when apk is installed.
+// to testdata/apk-version.data) and cases derived from its documentation
+// (testdata/apk-versions.txt); the differential test runs `apk version -t`
+// when apk is installed (Debian does not package it).
 type APK struct{}
 
 type apkKind int

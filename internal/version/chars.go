@@ -35,3 +35,14 @@ func sign(n int) int {
 	}
 	return 0
 }
+
+// indexInvalid returns the index of the first byte of s that is neither an
+// ASCII letter or digit nor in extra, or -1.
+func indexInvalid(s, extra string) int {
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) && strings.IndexByte(extra, s[i]) < 0 {
+			return i
+		}
+	}
+	return -1
+}

@@ -20,14 +20,14 @@ import (
 //     not count).
 //
 // A version is valid when dpkg parses it without error or warning: the
-// epoch is a number from 0 to 2147483647 (strtol's optional sign allowed), the upstream version starts
-// with a digit and holds only letters, digits and ".+~-:" and the revision
-// is non-empty and holds only letters, digits and ".+~". Leading and
-// trailing blanks are ignored, as dpkg does.
+// epoch is a number from 0 to 2147483647 (strtol's optional sign allowed),
+// the upstream version starts with a digit and holds only letters, digits
+// and ".+~-:", and the revision is non-empty and holds only letters, digits
+// and ".+~". Leading and trailing blanks are ignored, as dpkg does.
 //
-// Reference: dpkg --compare-versions (testdata/deb-versions.txt is generated
-// from it by scripts/gen, and the differential test re-runs it when dpkg is
-// installed).
+// Reference: dpkg --compare-versions (testdata/deb-versions.txt is
+// generated from it by scripts/gen/versions, and the differential test
+// re-runs it when dpkg is installed).
 type Deb struct{}
 
 // debVersion is a parsed Debian version; its strings share the input.
@@ -96,11 +96,11 @@ func parseDebParts(s string) (debVersion, error) {
 	if !isDigit(v.upstream[0]) {
 		return v, errors.New("upstream version does not start with a digit")
 	}
-	if i := strings.IndexFunc(v.upstream, func(r rune) bool { return !isAlnum(r) && !strings.ContainsRune(".+~-:", r) }); i >= 0 {
-		return v, fmt.Errorf("invalid character %q in upstream version", v.upstream[i:][:1])
+	if i := indexInvalid(v.upstream, ".+~-:"); i >= 0 {
+		return v, fmt.Errorf("invalid character %q in upstream version", v.upstream[i:i+1])
 	}
-	if i := strings.IndexFunc(v.revision, func(r rune) bool { return !isAlnum(r) && !strings.ContainsRune(".+~", r) }); i >= 0 {
-		return v, fmt.Errorf("invalid character %q in revision", v.revision[i:][:1])
+	if i := indexInvalid(v.revision, ".+~"); i >= 0 {
+		return v, fmt.Errorf("invalid character %q in revision", v.revision[i:i+1])
 	}
 	return v, nil
 }

@@ -86,7 +86,7 @@ func evalRange(c Comparator, r strata.Range, v string) (Verdict, error) {
 			return vd, fmt.Errorf("%s: %w", events[i], err)
 		}
 	}
-	if lim, ok := outsideLimits(events); !ok {
+	if lim, ok := withinLimits(events); !ok {
 		vd.Comparison = v + " >= " + lim.version + " (limit)"
 		return vd, nil
 	}
@@ -140,9 +140,9 @@ func compareToEvent(c Comparator, v string, e event) (int, error) {
 	return c.Compare(v, e.version)
 }
 
-// outsideLimits reports whether v is below one of the range's limits (or
-// the range has none), and otherwise the first limit.
-func outsideLimits(events []event) (event, bool) {
+// withinLimits reports whether v is below one of the range's limits (or
+// the range has none); when it is not, it returns the first limit.
+func withinLimits(events []event) (event, bool) {
 	var first *event
 	for i, e := range events {
 		if e.kind != "limit" {

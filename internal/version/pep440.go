@@ -15,30 +15,31 @@ import (
 // "pre" and "preview" for a, b and rc, "rev" and "r" or a bare "-N" for
 // post, optional separators ('.', '-', '_') before and inside the pre,
 // post and dev parts, numbers with leading zeros (2022.12.07 ==
-// 2022.12.7, 1.0RC1 == 1.0rc1) and leading and trailing white space.
+// 2022.12.7, 1.0RC1 == 1.0rc1) and leading and trailing white space
+// (Python's: ASCII's and \x1c to \x1f).
 // Versions order by epoch, then release (trailing zeros ignored: 1.0 ==
 // 1.0.0), then pre-release (a < b < rc; a version with only a dev part
 // sorts before all of its pre-releases), then post-release (none first),
 // then dev release (none last), then local version (none first; segments
 // split at '.', '-', '_'; numbers numerically and above strings, which
 // compare lower-cased). Only ASCII is accepted: packaging also accepts a
-// few non-ASCII letters that fold to ASCII under Python's case-insensitive
-// matching.
+// few non-ASCII letters and spaces (K, ſ, U+00A0…) that Python's regular
+// expressions fold into the grammar.
 //
 // Reference: the packaging library (Debian's python3-packaging,
 // packaging.version.Version); testdata/pep440-versions.txt is generated
-// from it by scripts/gen and the differential test re-runs it when
+// from it by scripts/gen/versions and the differential test re-runs it when
 // installed.
 type PEP440 struct{}
 
 // pep440Pattern is packaging's VERSION_PATTERN, anchored; RE2's
 // leftmost-first submatches equal Python's backtracking ones here.
-var pep440Pattern = regexp.MustCompile(`(?i)^[ \t\n\r\f\v]*v?(?:(?:([0-9]+)!)?` + // epoch
+var pep440Pattern = regexp.MustCompile(`(?i)^[\t-\r\x1c- ]*v?(?:(?:([0-9]+)!)?` + // epoch
 	`([0-9]+(?:\.[0-9]+)*)` + // release
 	`([-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?([0-9]+)?)?` + // pre
 	`((?:-([0-9]+))|(?:[-_.]?(post|rev|r)[-_.]?([0-9]+)?))?` + // post
 	`([-_.]?(dev)[-_.]?([0-9]+)?)?)` + // dev
-	`(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?[ \t\n\r\f\v]*$`) // local
+	`(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?[\t-\r\x1c- ]*$`) // local
 
 // The submatch indexes of pep440Pattern.
 const (
@@ -79,7 +80,10 @@ const (
 var pep440PreRank = map[string]int{"a": 1, "alpha": 1, "b": 2, "beta": 2, "c": 3, "rc": 3, "pre": 3, "preview": 3}
 
 func parsePEP440(s string) (pep440, error) {
-	m := pep440Pattern.FindStringSubmatch(s)
+	var m []string
+	if isASCII(s) {
+		m = pep440Pattern.FindStringSubmatch(s)
+	}
 	if m == nil {
 		return pep440{}, fmt.Errorf("pep440 version %q: not a PEP 440 version", s)
 	}
@@ -181,4 +185,13 @@ func comparePEP440Local(a, b string) int {
 		}
 	}
 	return sign(len(sa) - len(sb))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

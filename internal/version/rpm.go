@@ -21,12 +21,13 @@ import (
 // A version without a release sorts before the same version with any
 // release (1.0 < 1.0-~1 < 1.0-1), as rpm.vercmp and rpm.ver do (rpm's
 // dependency matching instead ignores a missing release, which is not an
-// order). A version is valid when its epoch (when there is one)
-// is not empty, its version is non-empty, its release (when there is a hyphen)
-// is non-empty, and both hold only letters, digits and "._+~^" as
-// rpmbuild requires.
+// order). A version is valid when its epoch (when there is one), its
+// version and its release (when there is a hyphen) are not empty, and the
+// version and release hold only letters, digits and "._+~^", as rpmbuild
+// requires.
 //
-// Reference: rpm's own comparison, rpm.vercmp in rpm's Lua (rpm --eval); testdata/rpm-versions.txt is generated from it by scripts/gen
+// Reference: rpm's own comparison, rpm.vercmp in rpm's Lua (rpm --eval);
+// testdata/rpm-versions.txt is generated from it by scripts/gen/versions
 // and the differential test re-runs it when rpm is installed.
 type RPM struct{}
 
@@ -86,10 +87,8 @@ func parseRPM(s string) (rpmVersion, error) {
 }
 
 func checkRPMChars(s string) error {
-	for i := 0; i < len(s); i++ {
-		if !isAlnum(s[i]) && strings.IndexByte("._+~^", s[i]) < 0 {
-			return fmt.Errorf("invalid character %q", s[i:i+1])
-		}
+	if i := indexInvalid(s, "._+~^"); i >= 0 {
+		return fmt.Errorf("invalid character %q", s[i:i+1])
 	}
 	return nil
 }

@@ -1,13 +1,14 @@
-// Package version orders package versions the way each ecosystem's own tool
-// does, and evaluates OSV affected ranges with those orders.
+// Package version orders package versions the way each ecosystem's own
+// tool does, and evaluates OSV affected ranges with those orders.
 //
 // There is one Comparator per ecosystem (Deb, RPM, APK, Go, NPM, PEP440,
-// Maven); For picks the one of an ecosystem. Each comparator
-// is a total order on the versions it accepts, never panics, and returns an
-// error naming the version for a string that is not a valid version of its
-// ecosystem. Each is tested against its ecosystem's reference tool: the
-// fixtures in testdata/ are generated from those tools by scripts/gen, and
-// differential tests re-run the tools on random versions when installed.
+// Maven); For picks the one of an ecosystem. Each comparator never panics,
+// returns an error naming the version for a string that is not a valid
+// version of its ecosystem, and is a total order on the versions it
+// accepts, but for Maven, whose reference order is not transitive. Each is
+// tested against its ecosystem's reference tool: the fixtures in testdata/
+// are generated from those tools by scripts/gen/versions, and differential
+// tests re-run the tools on random versions when they are installed.
 package version
 
 import (

@@ -14,11 +14,9 @@ import (
 // name the file, and that a package it returns is complete, with a
 // normalised name.
 func FuzzParseMetadata(f *testing.F) {
-	files, err := filepath.Glob("testdata/*[AO]")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
+	metadata, _ := filepath.Glob("testdata/*.METADATA")
+	pkgInfo, _ := filepath.Glob("testdata/*.PKG-INFO")
+	for _, name := range append(metadata, pkgInfo...) {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

@@ -7,7 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/strata-scan/strata"
 )
@@ -38,14 +39,21 @@ func (s *Store) ReplaceVulnerabilities(ctx context.Context, updater, fingerprint
 	return diff, nil
 }
 
-// replacer is one ReplaceVulnerabilities transaction.
+// replacer is one ReplaceVulnerabilities transaction. It walks the current
+// and the new set in key order, which also keeps the index inserts
+// sequential.
 type replacer struct {
-	tx                     *sql.Tx
-	diff                   *strata.UpdateDiff
-	diffID                 int64
-	old                    map[string][sha256.Size]byte // key → hash of the current set
-	ins, del, insDiff      *sql.Stmt
-	addedKeys, removedKeys []string // the keys of diff.Added and diff.Removed
+	tx                *sql.Tx
+	diff              *strata.UpdateDiff
+	diffID            int64
+	old               []hashed // the current set, by key
+	ins, del, insDiff *sql.Stmt
+}
+
+// hashed is the key and content hash of a stored record.
+type hashed struct {
+	key  string
+	hash [sha256.Size]byte
 }
 
 func newReplacer(ctx context.Context, tx *sql.Tx, diff *strata.UpdateDiff) (*replacer, error) {
@@ -92,39 +100,46 @@ func (rp *replacer) loadHashes(ctx context.Context) error {
 		return err
 	}
 	defer rows.Close()
-	rp.old = map[string][sha256.Size]byte{}
 	for rows.Next() {
-		var k string
+		var r hashed
 		var h []byte
-		if err := rows.Scan(&k, &h); err != nil {
+		if err := rows.Scan(&r.key, &h); err != nil {
 			return err
 		}
-		var a [sha256.Size]byte
-		copy(a[:], h)
-		rp.old[k] = a
+		copy(r.hash[:], h)
+		rp.old = append(rp.old, r)
 	}
+	slices.SortFunc(rp.old, func(a, b hashed) int { return strings.Compare(a.key, b.key) })
 	return rows.Err()
 }
 
 // run writes the new set, the diff's records and the updater's status.
 func (rp *replacer) run(ctx context.Context, fingerprint string, vulns []strata.Vulnerability) error {
 	keys := make([]string, len(vulns))
-	last := make(map[string]int, len(vulns))
 	for i := range vulns {
 		keys[i] = vulns[i].Key()
-		last[keys[i]] = i
 	}
-	for i, k := range keys {
-		if last[k] != i {
-			continue
+	order := byKey(keys)
+	o := 0 // the next record of rp.old
+	for _, i := range order {
+		k := keys[i]
+		for ; o < len(rp.old) && rp.old[o].key < k; o++ {
+			if err := rp.remove(ctx, rp.old[o].key); err != nil {
+				return fmt.Errorf("record %s: %w", rp.old[o].key, err)
+			}
 		}
-		if err := rp.put(ctx, k, vulns[i]); err != nil {
+		var prev *[sha256.Size]byte
+		if o < len(rp.old) && rp.old[o].key == k {
+			prev = &rp.old[o].hash
+			o++
+		}
+		if err := rp.put(ctx, k, vulns[i], prev); err != nil {
 			return fmt.Errorf("record %s: %w", k, err)
 		}
 	}
-	for k := range rp.old {
-		if err := rp.remove(ctx, k); err != nil {
-			return fmt.Errorf("record %s: %w", k, err)
+	for ; o < len(rp.old); o++ {
+		if err := rp.remove(ctx, rp.old[o].key); err != nil {
+			return fmt.Errorf("record %s: %w", rp.old[o].key, err)
 		}
 	}
 	if err := rp.finishDiff(ctx); err != nil {
@@ -135,21 +150,38 @@ func (rp *replacer) run(ctx context.Context, fingerprint string, vulns []strata.
 		VALUES (?, ?, ?, ?, '', ?)
 		ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, last_success = excluded.last_success,
 			last_attempt = excluded.last_attempt, last_error = '', records = excluded.records`,
-		rp.diff.Updater, fingerprint, t, t, len(last))
+		rp.diff.Updater, fingerprint, t, t, len(order))
 	return err
 }
 
-// put stores v under key k unless the current set holds the same content.
-func (rp *replacer) put(ctx context.Context, k string, v strata.Vulnerability) error {
+// byKey returns the indices of keys in key order, keeping the last of equal
+// keys.
+func byKey(keys []string) []int {
+	idx := make([]int, len(keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+	out := idx[:0]
+	for n, i := range idx {
+		if n+1 == len(idx) || keys[idx[n+1]] != keys[i] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// put stores v under key k unless prev, the hash of the current record
+// under k (nil when there is none), is that of v.
+func (rp *replacer) put(ctx context.Context, k string, v strata.Vulnerability, prev *[sha256.Size]byte) error {
 	v.Updater = rp.diff.Updater
 	b, err := json.Marshal(&v)
 	if err != nil {
 		return err
 	}
 	h := sha256.Sum256(b)
-	if prev, ok := rp.old[k]; ok {
-		delete(rp.old, k)
-		if prev == h {
+	if prev != nil {
+		if *prev == h {
 			return nil
 		}
 		if err := rp.remove(ctx, k); err != nil {
@@ -163,7 +195,6 @@ func (rp *replacer) put(ctx context.Context, k string, v strata.Vulnerability) e
 		return err
 	}
 	rp.diff.Added = append(rp.diff.Added, v)
-	rp.addedKeys = append(rp.addedKeys, k)
 	return nil
 }
 
@@ -181,32 +212,15 @@ func (rp *replacer) remove(ctx context.Context, k string) error {
 		return err
 	}
 	rp.diff.Removed = append(rp.diff.Removed, v)
-	rp.removedKeys = append(rp.removedKeys, k)
 	return nil
 }
 
-// finishDiff drops the diff row when nothing changed, and otherwise sorts
-// the diff's records by key.
+// finishDiff drops the diff row when nothing changed.
 func (rp *replacer) finishDiff(ctx context.Context) error {
 	if len(rp.diff.Added) == 0 && len(rp.diff.Removed) == 0 {
 		_, err := rp.tx.ExecContext(ctx, `DELETE FROM update_diffs WHERE id = ?`, rp.diffID)
 		return err
 	}
 	rp.diff.ID = rp.diffID
-	sort.Sort(byKey{rp.addedKeys, rp.diff.Added})
-	sort.Sort(byKey{rp.removedKeys, rp.diff.Removed})
 	return nil
-}
-
-// byKey sorts records by their keys, held in a parallel slice.
-type byKey struct {
-	keys []string
-	vs   []strata.Vulnerability
-}
-
-func (b byKey) Len() int           { return len(b.keys) }
-func (b byKey) Less(i, j int) bool { return b.keys[i] < b.keys[j] }
-func (b byKey) Swap(i, j int) {
-	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
-	b.vs[i], b.vs[j] = b.vs[j], b.vs[i]
 }

@@ -18,7 +18,9 @@ import (
 //     release's own.
 //   - needed, deferred, pending, active: unfixed.
 //   - needs-triage: under investigation (not known to be affected yet).
-//   - ignored: won't be fixed (end of life, out of support…).
+//   - ignored: won't be fixed (end of life, out of support…), except
+//     where the note says the vulnerable code is not built or not used
+//     ("code-not-compiled", "code not used"): that is not-affected.
 //   - not-affected, DNE (the package does not exist there): no record.
 func (f *cveFile) record(rel string, s statusLine) (strata.Vulnerability, bool, error) {
 	status, note := splitStatus(s.value)
@@ -35,6 +37,9 @@ func (f *cveFile) record(rel string, s statusLine) (strata.Vulnerability, bool, 
 	case "needs-triage":
 		state = strata.UnderInvestigation
 	case "ignored":
+		if codeAbsent(note) {
+			return strata.Vulnerability{}, false, nil
+		}
 		state = strata.WontFix
 	case "not-affected", "DNE":
 		return strata.Vulnerability{}, false, nil
@@ -83,6 +88,13 @@ func fixedVersion(note string) string {
 		return ""
 	}
 	return v
+}
+
+// codeAbsent says whether an "ignored" note means that the vulnerable
+// code is not in the package as built.
+func codeAbsent(note string) bool {
+	n := strings.ReplaceAll(strings.ToLower(note), "-", " ")
+	return strings.Contains(n, "code not compiled") || strings.Contains(n, "code not used") || strings.Contains(n, "code not present")
 }
 
 // text is the description: Description, else Ubuntu-Description, its

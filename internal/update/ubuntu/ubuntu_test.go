@@ -239,11 +239,12 @@ func TestRealTarball(t *testing.T) {
 			states[v.State]++
 		}
 	}
-	if files != 6593 || documents != 6509 || records != 66244 {
-		t.Errorf("%d files, %d CVE documents, %d records; want 6593, 6509, 66244", files, documents, records)
+	if files != 6593 || documents != 6509 || records != 65484 {
+		t.Errorf("%d files, %d CVE documents, %d records; want 6593, 6509, 65484", files, documents, records)
 	}
-	// Counted with grep over the named releases' status lines.
-	want := map[strata.State]int{strata.Fixed: 12714, strata.Unfixed: 8474, strata.UnderInvestigation: 9887, strata.WontFix: 35169}
+	// Counted with grep over the named releases' status lines; the 760
+	// "ignored (code-not-compiled)"-style lines make no record.
+	want := map[strata.State]int{strata.Fixed: 12714, strata.Unfixed: 8474, strata.UnderInvestigation: 9887, strata.WontFix: 34409}
 	if diff := cmp.Diff(want, states); diff != "" {
 		t.Errorf("records by state (-want +got):\n%s", diff)
 	}

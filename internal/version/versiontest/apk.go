@@ -2,6 +2,7 @@ package versiontest
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 )
 
@@ -19,7 +20,7 @@ type apkTool struct{}
 
 func findAPK() (Oracle, error) {
 	if _, err := exec.LookPath("apk"); err != nil {
-		return nil, unavailable("apk (apk-tools, not packaged by Debian; the tests use apk-tools' own vectors instead)")
+		return nil, fmt.Errorf("%w: apk (apk-tools, which Debian does not package; TestFixtures checks apk-tools' own vectors instead)", ErrUnavailable)
 	}
 	return apkTool{}, nil
 }

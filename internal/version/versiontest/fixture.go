@@ -18,7 +18,7 @@ import (
 // A '#' starts a comment. apk-tools' fuzzy-match lines (a ~ b, a <~ b,
 // a >~ b, a !~ b) are skipped: they test a match, not the order. The
 // hand-picked cases come first; the line GeneratedMarker starts the ones
-// that scripts/gen generates.
+// that scripts/gen/versions generates.
 
 // GeneratedMarker starts the generated part of a fixture file.
 const GeneratedMarker = "# Generated"

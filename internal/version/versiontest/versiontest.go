@@ -3,8 +3,8 @@
 // ecosystem's grammar and runs the reference tool (dpkg, rpm, the packaging
 // library, node-semver, golang.org/x/mod/semver, Maven's
 // ComparableVersion, apk) on many pairs at once. The tests of package
-// version, the fixture generator (scripts/gen) and the million-pair check
-// (scripts/refcheck) use it.
+// version, the fixture generator (scripts/gen/versions) and the
+// million-pair check (scripts/refcheck) use it.
 package versiontest
 
 import (
@@ -78,6 +78,8 @@ func RefDir() string {
 	return filepath.Join(home, ".cache", "strata-ref")
 }
 
+// unavailable says that a tool that scripts/install-reference-tools.sh
+// installs is missing.
 func unavailable(what string) error {
 	return fmt.Errorf("%w: %s (scripts/install-reference-tools.sh installs it)", ErrUnavailable, what)
 }

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"archive/tar"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/strata-scan/strata/internal/testutil"
+)
+
+const readmeImage = "../../testdata/images/debian-buster-drupal.docker.tar"
+
+// loadedDB returns a store holding the Debian advisory lists shipped in
+// testdata.
+func loadedDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "strata.db")
+	mustRun(t, "update", "--db", db, "--source", "debian=../../testdata/feeds/debian/DSA.list")
+	return db
+}
+
+func writeFile(t *testing.T, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// corruptLayer copies a docker archive, flipping one byte inside its layer
+// tar's file contents, so that the layer no longer has the digest its
+// manifest and config name.
+func corruptLayer(t *testing.T, archive string) string {
+	t.Helper()
+	f, err := os.Open(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out bytes.Buffer
+	tr, tw := tar.NewReader(f), tar.NewWriter(&out)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(h.Name, ".tar") {
+			i := bytes.Index(b, []byte("Package: adduser"))
+			b[i] = 'p' // "package: adduser": still a valid status file
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, "corrupt.tar", out.Bytes())
+}
+
+func TestScanBadInput(t *testing.T) {
+	db := loadedDB(t)
+	whole, err := os.ReadFile(readmeImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan9, err := testutil.Tar(
+		testutil.Entry{Path: "etc/os-release", Body: []byte("ID=plan9\nVERSION_ID=4\nPRETTY_NAME=\"Plan 9\"\n")},
+		testutil.Entry{Path: "var/lib/dpkg/status", Body: []byte("Package: rc\nStatus: install ok installed\nVersion: 1.0\n")},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := testutil.Image(false, plan9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := filepath.Join(t.TempDir(), "plan9.tar")
+	if err := testutil.WriteDockerArchive(unknown, "strata-test/plan9:1", img); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, image string
+		want        []string // parts of the error message
+	}{
+		{"truncated archive", writeFile(t, "truncated.tar", whole[:len(whole)/2]), []string{"truncated.tar"}},
+		{"not an image", writeFile(t, "notes.txt", []byte("hello\n")), []string{"notes.txt", "not a docker archive, OCI layout or root filesystem directory"}},
+		{"missing file", filepath.Join(t.TempDir(), "absent.tar"), []string{"absent.tar", "no such file or directory"}},
+		{"layer digest mismatch", corruptLayer(t, readmeImage), []string{"digest mismatch"}},
+		{"unknown distribution", unknown, []string{"no vulnerability data for plan9:4 (deb): none of its 1 packages could be checked"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := run(t, "scan", "--db", db, tt.image)
+			if code != 1 {
+				t.Errorf("exit %d, want 1; stderr: %s", code, errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr %q lacks %q", errOut, w)
+				}
+			}
+			if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine") {
+				t.Errorf("stderr shows a panic: %s", errOut)
+			}
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{}, 1, "Usage:"},
+		{[]string{"frobnicate"}, 1, `unknown command "frobnicate"`},
+		{[]string{"scan"}, 1, "want exactly one IMAGE, have 0 arguments"},
+		{[]string{"scan", "--format", "xml", "x"}, 1, `unknown --format "xml" (want table or json)`},
+		{[]string{"scan", "--fail-on", "severe", "x"}, 1, `--fail-on: unknown severity "severe"`},
+		{[]string{"update", "--source", "nvd"}, 1, `want NAME=LOCATION, have "nvd"`},
+		{[]string{"update", "--source", "gentoo=x"}, 1, `unknown feed "gentoo" (known: debian, ubuntu)`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, errOut, code := run(t, tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"help", "scan"}, {"help", "update"}, {"scan", "-h"}} {
+		out, errOut, code := run(t, args...)
+		if code != 0 || out+errOut == "" {
+			t.Errorf("strata %v: exit %d, no help", args, code)
+		}
+	}
+}
+
+// --fail-on exits 2 when a finding at or above it remains; the severity
+// filter and --ignore-unfixed apply first.
+func TestFailOn(t *testing.T) {
+	db := loadedDB(t)
+	if _, _, code := run(t, "scan", "--db", db, "--fail-on", "Unknown", readmeImage); code != 2 {
+		t.Errorf("--fail-on Unknown: exit %d, want 2", code)
+	}
+	if _, _, code := run(t, "scan", "--db", db, "--fail-on", "Low", readmeImage); code != 0 {
+		t.Errorf("--fail-on Low with only Unknown-severity advisories: exit %d, want 0", code)
+	}
+}
