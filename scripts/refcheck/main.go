@@ -74,7 +74,7 @@ func check(ctx context.Context, eco strata.Ecosystem, n, batch int, seed uint64)
 			"elapsed", time.Since(start).Round(time.Second))
 	}
 	elapsed := time.Since(start)
-	fmt.Printf("%s: %d pairs against %s: %d disagreements, %d versions only strata rejects (rpm and Maven accept any string); %.0f s, %.0f pairs/s\n",
+	fmt.Printf("%s: %d pairs against %s: %d disagreements, %d pairs with a version only strata rejects (rpm accepts any string); %.0f s, %.0f pairs/s\n",
 		eco, total.Pairs, o.Name(), total.Disagreements, total.Rejected, elapsed.Seconds(), float64(total.Pairs)/elapsed.Seconds())
 	for _, ex := range total.Examples {
 		fmt.Println("  " + ex)

@@ -32,27 +32,35 @@ const busyTimeout = 10 * time.Second
 // Open opens (creating it and its directory when needed) the database at
 // path and brings its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
+	s, err := open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, path string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
 	s := &Store{path: path}
+	// The writer's page cache is 64 MiB, for the large feed updates.
 	s.w, err = openDB(ctx, abs, "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=1&_txlock=immediate&_pragma=cache_size(-65536)")
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
 	s.w.SetMaxOpenConns(1)
 	if err := migrate(ctx, s.w); err != nil {
 		s.w.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
-	s.r, err = openDB(ctx, abs, "_query_only=1")
-	if err != nil {
+	if s.r, err = openDB(ctx, abs, "_query_only=1"); err != nil {
 		s.w.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
 	s.r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	return s, nil

@@ -1,0 +1,157 @@
+package java
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/strata-scan/strata"
+)
+
+// Limits of one file's walk, so that a zip bomb costs little.
+const (
+	maxDepth  = 2         // levels of archives nested in the file
+	maxNested = 64 << 20  // uncompressed bytes of one nested archive
+	maxTotal  = 256 << 20 // uncompressed bytes of all the nested archives of one file
+	maxMeta   = 1 << 20   // bytes of one pom.properties or MANIFEST.MF
+)
+
+// ParseArchive reads a .jar, .war or .ear and the archives nested in it,
+// at most two levels deep, and returns the libraries they hold (see the
+// package documentation), each once. path is the file's image path: it is
+// every package's PackageDB, nested archives included, and it is named in
+// errors ("app.war!/WEB-INF/lib/x.jar" for a nested archive).
+//
+// err is an error when the file itself is not a readable archive. A
+// nested archive that is not, or that is too deep or too large, or a
+// pom.properties or MANIFEST.MF that cannot be read or says too little, is
+// returned in skipped, and the walk goes on.
+func ParseArchive(path string, b []byte) (pkgs []strata.Package, skipped []error, err error) {
+	w := &walker{db: path, budget: maxTotal, seen: map[string]bool{}}
+	if err := w.archive(path, b, 0); err != nil {
+		return nil, nil, err
+	}
+	return w.pkgs, w.skipped, nil
+}
+
+// walker is the state of one file's walk.
+type walker struct {
+	db      string // PackageDB of what is found
+	budget  int64  // nested bytes left
+	pkgs    []strata.Package
+	seen    map[string]bool // name@version of pkgs
+	skipped []error
+}
+
+// archive reads one archive, named name in errors, depth levels down.
+func (w *walker) archive(name string, b []byte, depth int) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are only read, never written
+		return fmt.Errorf("java: %s: %w", name, err)
+	}
+	var (
+		found    []strata.Package
+		manifest map[string]string
+		nested   []*zip.File
+	)
+	for _, f := range zr.File {
+		switch {
+		case isPom(f.Name):
+			p, err := w.pom(f)
+			if err != nil {
+				w.skipped = append(w.skipped, fmt.Errorf("java: %s!/%s: %w", name, f.Name, err))
+			} else {
+				found = append(found, p)
+			}
+		case strings.EqualFold(f.Name, "META-INF/MANIFEST.MF") && manifest == nil:
+			b, err := readEntry(f, maxMeta)
+			if err != nil {
+				w.skipped = append(w.skipped, fmt.Errorf("java: %s!/%s: %w", name, f.Name, err))
+			}
+			manifest = parseManifest(b)
+		case isArchive(f.Name) && !f.FileInfo().IsDir():
+			nested = append(nested, f)
+		}
+	}
+	if len(found) == 0 {
+		found = identify(manifest, baseName(name), w.db)
+	}
+	for _, p := range found {
+		w.add(p)
+	}
+	for _, f := range nested {
+		w.nested(name+"!/"+f.Name, f, depth+1)
+	}
+	return nil
+}
+
+// nested reads an archive inside another, named name in errors.
+func (w *walker) nested(name string, f *zip.File, depth int) {
+	var err error
+	switch limit := min(maxNested, w.budget); {
+	case depth > maxDepth:
+		err = fmt.Errorf("java: %s: nested more than %d archives deep", name, maxDepth)
+	case f.UncompressedSize64 > uint64(limit):
+		err = fmt.Errorf("java: %s: %d bytes exceed the %d left to read", name, f.UncompressedSize64, limit)
+	default:
+		var b []byte
+		if b, err = readEntry(f, limit); err == nil {
+			w.budget -= int64(len(b))
+			err = w.archive(name, b, depth)
+		} else {
+			err = fmt.Errorf("java: %s: %w", name, err)
+		}
+	}
+	if err != nil {
+		w.skipped = append(w.skipped, err)
+	}
+}
+
+// add records p unless the same library was found before in the file.
+func (w *walker) add(p strata.Package) {
+	if k := p.Name + "@" + p.Version; !w.seen[k] {
+		w.seen[k] = true
+		w.pkgs = append(w.pkgs, p)
+	}
+}
+
+// pom reads a META-INF/maven/GROUP/ARTIFACT/pom.properties.
+func (w *walker) pom(f *zip.File) (strata.Package, error) {
+	b, err := readEntry(f, maxMeta)
+	if err != nil {
+		return strata.Package{}, err
+	}
+	return fromPom(f.Name, parseProperties(b), w.db)
+}
+
+// isPom reports whether name is a META-INF/maven/GROUP/ARTIFACT/pom.properties.
+func isPom(name string) bool {
+	rest, ok := strings.CutPrefix(name, "META-INF/maven/")
+	return ok && strings.Count(rest, "/") == 2 && strings.HasSuffix(rest, "/pom.properties")
+}
+
+// readEntry reads a file of an archive, if it has at most limit bytes.
+func readEntry(f *zip.File, limit int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("more than %d bytes", limit)
+	}
+	return b, nil
+}
+
+// baseName is the last element of an archive's name: "x.jar" for
+// "app.war!/WEB-INF/lib/x.jar".
+func baseName(name string) string {
+	return name[strings.LastIndexByte(name, '/')+1:]
+}

@@ -1,0 +1,185 @@
+package java_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan/java"
+)
+
+// entry is one file of a test archive.
+type entry struct {
+	name string
+	body []byte
+}
+
+// archive builds a zip archive of entries, in order, deflated.
+func archive(t testing.TB, entries ...entry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		w, err := zw.Create(e.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(e.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// mvn is a library of the Maven ecosystem found in the file at db.
+func mvn(name, version, db string) strata.Package {
+	return strata.Package{Name: name, Version: version, Eco: strata.Maven,
+		SourceName: name, SourceVersion: version, PackageDB: db}
+}
+
+// pom is a pom.properties entry.
+func pom(group, artifact, body string) entry {
+	return entry{"META-INF/maven/" + group + "/" + artifact + "/pom.properties", []byte(body)}
+}
+
+func manifest(body string) entry { return entry{"META-INF/MANIFEST.MF", []byte(body)} }
+
+func TestParseArchive(t *testing.T) {
+	const (
+		jar = "usr/share/java/jackson-databind.jar"
+		app = "srv/app.war"
+	)
+	annotations := entry{"META-INF/maven/com.fasterxml.jackson.core/jackson-annotations/pom.properties", readTestdata(t, "jackson-annotations.pom.properties")}
+	core := entry{"META-INF/maven/com.fasterxml.jackson.core/jackson-core/pom.properties", readTestdata(t, "jackson-core.pom.properties")}
+	tests := []struct {
+		name, path string
+		in         []byte
+		want       []strata.Package
+		skipped    int // pom.properties that say too little
+	}{
+		{"pom.properties before the manifest", jar, archive(t, entry{"META-INF/MANIFEST.MF", readTestdata(t, "jackson-annotations.MANIFEST.MF")}, annotations),
+			[]strata.Package{mvn("com.fasterxml.jackson.core:jackson-annotations", "2.14.0", jar)}, 0},
+		{"every pom.properties of a shaded jar, once", jar, archive(t, annotations, core, annotations),
+			[]strata.Package{mvn("com.fasterxml.jackson.core:jackson-annotations", "2.14.0", jar), mvn("com.fasterxml.jackson.core:jackson-core", "2.14.1", jar)}, 0},
+		{"pom.properties path for a missing groupId and artifactId", jar, archive(t, pom("org.example", "lib", "version=1.0\n")),
+			[]strata.Package{mvn("org.example:lib", "1.0", jar)}, 0},
+		{"manifest: Bundle-SymbolicName and Bundle-Version", jar, archive(t, entry{"META-INF/MANIFEST.MF", readTestdata(t, "jackson-databind.MANIFEST.MF")}),
+			[]strata.Package{mvn("com.fasterxml.jackson.core:jackson-databind", "2.14.0", jar)}, 0},
+		{"manifest: Implementation-Vendor-Id and -Version before Bundle-*", "opt/lib/commons-lang3.jar",
+			archive(t, manifest("Implementation-Vendor-Id: org.apache.commons\nImplementation-Version: 3.12.0\nBundle-Version: 9\nBundle-SymbolicName: org.apache.commons.lang3\n")),
+			[]strata.Package{mvn("org.apache.commons:commons-lang3", "3.12.0", "opt/lib/commons-lang3.jar")}, 0},
+		{"manifest without a groupId: bare artifactId", "opt/lib/tool-2.0.jar",
+			archive(t, manifest("Implementation-Vendor-Id: Example Corp\nImplementation-Version: 2.0.1\nBundle-SymbolicName: other.name;singleton:=true\n")),
+			[]strata.Package{mvn("tool", "2.0.1", "opt/lib/tool-2.0.jar")}, 0},
+		{"file name last", "opt/lib/commons-io-2.11.0.jar", archive(t, manifest("Manifest-Version: 1.0\n"), pom("commons-io", "commons-io", "groupId=commons-io\n")),
+			[]strata.Package{mvn("commons-io", "2.11.0", "opt/lib/commons-io-2.11.0.jar")}, 1},
+		{"no version anywhere", "opt/app.jar", archive(t, manifest("Main-Class: App\n"), entry{"App.class", []byte("\xca\xfe\xba\xbe")}), nil, 0},
+		{"nested archives, two levels deep", app, archive(t,
+			pom("com.example", "app", "groupId=com.example\nartifactId=app\nversion=1.0\n"),
+			entry{"WEB-INF/lib/", nil},
+			entry{"WEB-INF/lib/jackson-core-2.14.1.jar", archive(t, core)},
+			entry{"WEB-INF/lib/slf4j-api-1.7.36.jar", archive(t)},
+			entry{"WEB-INF/lib/plugins.ear", archive(t, entry{"lib/inner-0.1.jar", archive(t)})},
+		), []strata.Package{
+			mvn("com.example:app", "1.0", app),
+			mvn("com.fasterxml.jackson.core:jackson-core", "2.14.1", app),
+			mvn("slf4j-api", "1.7.36", app),
+			mvn("inner", "0.1", app),
+		}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, skipped, err := java.ParseArchive(tt.path, tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ParseArchive (-want +got):\n%s", diff)
+			}
+			if len(skipped) != tt.skipped {
+				t.Errorf("ParseArchive skipped %v, want %d skipped", skipped, tt.skipped)
+			}
+		})
+	}
+}
+
+func TestParseArchiveSkipped(t *testing.T) {
+	const war = "srv/app.war"
+	var zeros bytes.Buffer
+	zw := zip.NewWriter(&zeros)
+	w, err := zw.Create("WEB-INF/lib/huge-1.0.jar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(make([]byte, 64<<20+1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   []byte
+		want []string
+	}{
+		{"pom.properties without a version", archive(t, pom("g", "a", "groupId=g\n")),
+			[]string{"java: srv/app.war!/META-INF/maven/g/a/pom.properties: want a groupId, an artifactId and a version"}},
+		{"corrupt and empty nested archives", archive(t, entry{"WEB-INF/lib/bad-1.0.jar", []byte("PK\x03\x04 not a zip")}, entry{"WEB-INF/lib/empty-1.0.jar", nil}),
+			[]string{"java: srv/app.war!/WEB-INF/lib/bad-1.0.jar: zip: not a valid zip file", "java: srv/app.war!/WEB-INF/lib/empty-1.0.jar: zip: not a valid zip file"}},
+		{"three levels deep", archive(t, entry{"a-1.jar", archive(t, entry{"b-1.jar", archive(t, entry{"c-1.jar", archive(t)})})}),
+			[]string{"java: srv/app.war!/a-1.jar!/b-1.jar!/c-1.jar: nested more than 2 archives deep"}},
+		{"nested archive too large", zeros.Bytes(),
+			[]string{"java: srv/app.war!/WEB-INF/lib/huge-1.0.jar: 67108865 bytes exceed the 67108864 left to read"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, skipped, err := java.ParseArchive(war, tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range skipped {
+				got = append(got, e.Error())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ParseArchive skipped (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseArchiveErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"empty", nil, "java: x.jar: zip: not a valid zip file"},
+		{"not a zip", []byte("<html>404</html>"), "java: x.jar: zip: not a valid zip file"},
+		{"truncated", archive(t, manifest("Implementation-Version: 1\n"))[:30], "java: x.jar: zip: not a valid zip file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, skipped, err := java.ParseArchive("x.jar", tt.in)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("ParseArchive = %v, %v, %v; want error %q", got, skipped, err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,96 @@
+// Package java finds the Java libraries in a layer by opening its .jar,
+// .war and .ear archives, and the archives nested in them (a war's
+// WEB-INF/lib, a Spring Boot jar's BOOT-INF/lib). A library is named as
+// Maven names it, "groupId:artifactId", from what the archive says, in this
+// order of trust: each META-INF/maven/GROUP/ARTIFACT/pom.properties; else
+// the main section of META-INF/MANIFEST.MF (Implementation-*, Bundle-*);
+// else the file name ("jackson-databind-2.14.0.jar"), which gives no
+// groupId, so the name is the bare artifactId.
+package java
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path"
+	"strings"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan"
+)
+
+// extensions are the archive types read, matched case-insensitively.
+var extensions = []string{".jar", ".war", ".ear"}
+
+// Scanner reads Java archives. The zero value is ready to use and logs to
+// slog.Default.
+type Scanner struct {
+	Log *slog.Logger // where skipped archives are reported
+}
+
+var _ scan.Scanner = Scanner{}
+
+// Name is "java".
+func (Scanner) Name() string { return "java" }
+
+// Version is bumped whenever Scan reports something else for the same
+// bytes.
+func (Scanner) Version() string { return "1" }
+
+// Wants reports whether path names a .jar, .war or .ear file that is not
+// hidden (macOS's "._x.jar" companions are not archives).
+func (Scanner) Wants(p string) bool {
+	return isArchive(p) && !strings.HasPrefix(path.Base(p), ".")
+}
+
+// isArchive reports whether name ends with an archive extension.
+func isArchive(name string) bool {
+	for _, ext := range extensions {
+		if len(name) > len(ext) && strings.EqualFold(name[len(name)-len(ext):], ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// Scan reads every wanted archive of the layer. Every wanted path is listed
+// in Databases, so that it replaces what lower layers found at the same
+// path. An archive reached through links (Debian's
+// usr/share/maven-repo/…/x-1.0.jar → usr/share/java/x.jar) is read once, at
+// its own path, when the file set can resolve links. An archive that
+// cannot be read, such as an empty or corrupt one, is skipped with a
+// warning, and so is a nested archive.
+func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
+	rep := &strata.LayerReport{}
+	for _, p := range files.Paths() {
+		if s.Wants(p) {
+			rep.Databases = append(rep.Databases, p)
+		}
+	}
+	for _, p := range realFiles(files, rep.Databases) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("java: read %s: %w", p, err)
+		}
+		pkgs, skipped, err := ParseArchive(p, b)
+		for _, e := range skipped {
+			s.logger().Warn("java: skipped a nested archive", "err", e)
+		}
+		if err != nil {
+			s.logger().Warn("java: skipped an archive", "err", err)
+			continue
+		}
+		rep.Packages = append(rep.Packages, pkgs...)
+	}
+	return rep, nil
+}
+
+func (s Scanner) logger() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}

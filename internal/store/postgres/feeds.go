@@ -1,0 +1,141 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/store"
+)
+
+// Vulnerabilities returns the records, of every updater, of the ecosystem
+// and release whose package is one of names, sorted by package, id and
+// updater.
+func (s *Store) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT record FROM vulnerabilities
+		WHERE ecosystem = $1 AND release = $2 AND package = ANY ($3)`, string(eco), release, names)
+	vs, err := pgx.CollectRows(rows, decodeRecord)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: vulnerabilities of %s %q: %w", eco, release, err)
+	}
+	slices.SortFunc(vs, func(a, b strata.Vulnerability) int {
+		return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Updater, b.Updater))
+	})
+	return vs, nil
+}
+
+// decodeRecord reads a row of one JSON record.
+func decodeRecord(row pgx.CollectableRow) (strata.Vulnerability, error) {
+	var v strata.Vulnerability
+	var b []byte
+	if err := row.Scan(&b); err != nil {
+		return v, err
+	}
+	return v, json.Unmarshal(b, &v)
+}
+
+// Covered reports whether any updater has a record for the ecosystem and
+// release.
+func (s *Store) Covered(ctx context.Context, eco strata.Ecosystem, release string) (bool, error) {
+	var ok bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM vulnerabilities WHERE ecosystem = $1 AND release = $2)`,
+		string(eco), release).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("postgres: covered %s %q: %w", eco, release, err)
+	}
+	return ok, nil
+}
+
+// UpdaterStatus returns what is known about updater; a feed never run has a
+// zero status.
+func (s *Store) UpdaterStatus(ctx context.Context, updater string) (*store.UpdaterStatus, error) {
+	st := &store.UpdaterStatus{Updater: updater}
+	var success, attempt *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT fingerprint, last_success, last_attempt, last_error, records
+		FROM updaters WHERE name = $1`, updater).Scan(&st.Fingerprint, &success, &attempt, &st.LastError, &st.Records)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: updater status of %s: %w", updater, err)
+	}
+	if success != nil {
+		st.LastSuccess = success.UTC()
+	}
+	if attempt != nil {
+		st.LastAttempt = attempt.UTC()
+	}
+	return st, nil
+}
+
+// RecordUpdateFailure notes a failed run of updater, keeping its data.
+func (s *Store) RecordUpdateFailure(ctx context.Context, updater string, msg string) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO updaters (name, last_attempt, last_error) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET last_attempt = excluded.last_attempt, last_error = excluded.last_error`,
+		updater, now(), msg)
+	if err != nil {
+		return fmt.Errorf("postgres: record update failure of %s: %w", updater, err)
+	}
+	return nil
+}
+
+// UpdateDiffs returns the stored diffs with ID > after, oldest first, their
+// records sorted by key.
+func (s *Store) UpdateDiffs(ctx context.Context, after int64) ([]strata.UpdateDiff, error) {
+	var ds []strata.UpdateDiff
+	// One snapshot for both queries.
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT id, updater, time FROM update_diffs WHERE id > $1 ORDER BY id`, after)
+		var err error
+		ds, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (strata.UpdateDiff, error) {
+			var d strata.UpdateDiff
+			err := row.Scan(&d.ID, &d.Updater, &d.Time)
+			d.Time = d.Time.UTC()
+			return d, err
+		})
+		if err != nil {
+			return err
+		}
+		return diffRecords(ctx, tx, after, ds)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: update diffs after %d: %w", after, err)
+	}
+	return ds, nil
+}
+
+// diffRecords fills in the records of ds, the diffs with ID > after.
+func diffRecords(ctx context.Context, tx pgx.Tx, after int64, ds []strata.UpdateDiff) error {
+	byID := make(map[int64]*strata.UpdateDiff, len(ds))
+	for i := range ds {
+		byID[ds[i].ID] = &ds[i]
+	}
+	rows, _ := tx.Query(ctx, `SELECT diff, kind, record FROM update_diff_records
+		WHERE diff > $1 ORDER BY diff, kind, key`, after)
+	var id int64
+	var kind string
+	var b []byte
+	_, err := pgx.ForEachRow(rows, []any{&id, &kind, &b}, func() error {
+		var v strata.Vulnerability
+		if err := json.Unmarshal(b, &v); err != nil {
+			return fmt.Errorf("diff %d: %w", id, err)
+		}
+		d := byID[id]
+		switch {
+		case d == nil: // impossible within one snapshot; never dereference nil
+		case kind == "added":
+			d.Added = append(d.Added, v)
+		default:
+			d.Removed = append(d.Removed, v)
+		}
+		return nil
+	})
+	return err
+}

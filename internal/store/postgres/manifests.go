@@ -1,0 +1,167 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/store"
+)
+
+// LayerReport returns the report of scanner at version on layer, or
+// store.ErrNotFound.
+func (s *Store) LayerReport(ctx context.Context, layer strata.Digest, scanner, version string) (*strata.LayerReport, error) {
+	var r strata.LayerReport
+	err := s.getJSON(ctx, &r, `SELECT report FROM layer_reports WHERE layer = $1 AND scanner = $2 AND version = $3`,
+		string(layer), scanner, version)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: layer report %s %s@%s: %w", layer, scanner, version, err)
+	}
+	return &r, nil
+}
+
+// getJSON decodes into v the one JSON value that query q returns, or
+// returns store.ErrNotFound.
+func (s *Store) getJSON(ctx context.Context, v any, q string, args ...any) error {
+	var b []byte
+	err := s.pool.QueryRow(ctx, q, args...).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// PutLayerReport stores r, replacing the report of the same layer, scanner
+// and scanner version.
+func (s *Store) PutLayerReport(ctx context.Context, r *strata.LayerReport) error {
+	if r.Layer == "" || r.Scanner == "" {
+		return fmt.Errorf("postgres: put layer report %q %q: layer and scanner are required", r.Layer, r.Scanner)
+	}
+	b, err := json.Marshal(r)
+	if err == nil {
+		_, err = s.pool.Exec(ctx, `INSERT INTO layer_reports (layer, scanner, version, report) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (layer, scanner, version) DO UPDATE SET report = excluded.report`,
+			string(r.Layer), r.Scanner, r.ScannerVersion, json.RawMessage(b))
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: put layer report %s %s@%s: %w", r.Layer, r.Scanner, r.ScannerVersion, err)
+	}
+	return nil
+}
+
+// PutIndexReport stores r, replacing the manifest's previous report, with
+// its layers and package keys.
+func (s *Store) PutIndexReport(ctx context.Context, r *strata.IndexReport) error {
+	if r.ManifestDigest == "" {
+		return errors.New("postgres: put index report: the manifest digest is required")
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("postgres: put index report %s: %w", r.ManifestDigest, err)
+	}
+	m := string(r.ManifestDigest)
+	batch := &pgx.Batch{}
+	batch.Queue(`INSERT INTO manifests (digest, report, indexed_at) VALUES ($1, $2, $3)
+		ON CONFLICT (digest) DO UPDATE SET report = excluded.report, indexed_at = excluded.indexed_at`,
+		m, json.RawMessage(b), now())
+	batch.Queue(`DELETE FROM manifest_layers WHERE manifest = $1`, m)
+	batch.Queue(`DELETE FROM package_keys WHERE manifest = $1`, m)
+	for i, l := range r.Layers {
+		batch.Queue(`INSERT INTO manifest_layers (manifest, idx, layer) VALUES ($1, $2, $3)`, m, i, string(l.Digest))
+	}
+	for _, k := range packageKeys(r) {
+		batch.Queue(`INSERT INTO package_keys (manifest, ecosystem, release, name) VALUES ($1, $2, $3, $4)`,
+			m, string(k.eco), k.release, k.name)
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, batch).Close() })
+	if err != nil {
+		return fmt.Errorf("postgres: put index report %s: %w", r.ManifestDigest, err)
+	}
+	return nil
+}
+
+// osEcosystems are keyed by distribution release; the others by "".
+var osEcosystems = map[strata.Ecosystem]bool{strata.Deb: true, strata.RPM: true, strata.APK: true}
+
+// packageKey is one row of package_keys.
+type packageKey struct {
+	eco           strata.Ecosystem
+	release, name string
+}
+
+// packageKeys lists the distinct keys of r's packages and of their source
+// packages, with the release the matcher looks them up under.
+func packageKeys(r *strata.IndexReport) []packageKey {
+	seen := map[packageKey]bool{}
+	var keys []packageKey
+	for _, p := range r.Packages {
+		release := ""
+		if osEcosystems[p.Eco] {
+			release = r.Distribution.Release()
+		}
+		for _, name := range []string{p.Name, p.SourceName} {
+			k := packageKey{p.Eco, release, name}
+			if name != "" && !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
+}
+
+// IndexReport returns the manifest's index report, or store.ErrNotFound.
+func (s *Store) IndexReport(ctx context.Context, manifest strata.Digest) (*strata.IndexReport, error) {
+	var r strata.IndexReport
+	if err := s.getJSON(ctx, &r, `SELECT report FROM manifests WHERE digest = $1`, string(manifest)); err != nil {
+		return nil, fmt.Errorf("postgres: index report %s: %w", manifest, err)
+	}
+	return &r, nil
+}
+
+// Manifests lists the indexed manifests in digest order.
+func (s *Store) Manifests(ctx context.Context) ([]strata.Digest, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT digest FROM manifests ORDER BY digest`)
+	ds, err := pgx.CollectRows(rows, pgx.RowTo[strata.Digest])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: manifests: %w", err)
+	}
+	return ds, nil
+}
+
+// DeleteIndexReport removes the manifest, its layers and package keys, and
+// the reports on those of its layers that no other manifest has.
+func (s *Store) DeleteIndexReport(ctx context.Context, manifest strata.Digest) error {
+	m := string(manifest)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		batch := &pgx.Batch{}
+		batch.Queue(`DELETE FROM layer_reports
+			WHERE layer IN (SELECT layer FROM manifest_layers WHERE manifest = $1)
+			AND NOT EXISTS (SELECT 1 FROM manifest_layers o WHERE o.layer = layer_reports.layer AND o.manifest <> $1)`, m)
+		batch.Queue(`DELETE FROM manifest_layers WHERE manifest = $1`, m)
+		batch.Queue(`DELETE FROM package_keys WHERE manifest = $1`, m)
+		var n int64
+		batch.Queue(`DELETE FROM manifests WHERE digest = $1`, m).Exec(func(ct pgconn.CommandTag) error {
+			n = ct.RowsAffected()
+			return nil
+		})
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return err
+		}
+		if n == 0 {
+			return store.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: delete index report %s: %w", manifest, err)
+	}
+	return nil
+}
