@@ -27,6 +27,7 @@ const usage = `strata finds known vulnerabilities in container images.
 
 Usage:
   strata scan [flags] IMAGE      index an image and report its vulnerabilities
+  strata index [flags] IMAGE     index an image and print its packages (JSON)
   strata update [flags] [FEED…]  load vulnerability feeds into the store
   strata version                 print the version
   strata help [COMMAND]          show help
@@ -49,6 +50,7 @@ type command struct {
 
 var commands = map[string]command{
 	"scan":    {runScan, scanHelp},
+	"index":   {runIndex, indexHelp},
 	"update":  {runUpdate, updateHelp},
 	"version": {runVersion, "Usage: strata version\n\nPrints strata's version and the Go version it was built with.\n"},
 }

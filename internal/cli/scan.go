@@ -73,37 +73,20 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-
-	im, err := image.Open(ctx, fs.Arg(0), image.Options{Platform: f.platform})
+	ir, err := indexImage(ctx, e, st, fs.Arg(0), f.platform)
 	if err != nil {
 		return err
 	}
-	defer im.Close()
-	ix := &index.Indexer{Store: st, Scanners: scanners.All(), Limits: layer.DefaultLimits(), Log: e.log}
-	if isTerminal(e.stderr) {
-		ix.Progress = func(i, n int, d strata.Digest, cached bool) {
-			how := "read"
-			if cached {
-				how = "cached"
-			}
-			fmt.Fprintf(e.stderr, "layer %d/%d %s: %s\n", i, n, d.Short(), how)
-		}
-	}
-	ir, err := ix.Index(ctx, im)
-	if err != nil {
-		return err
-	}
-	e.log.Info("indexed", "image", im.Ref, "manifest", ir.ManifestDigest, "layers", len(ir.Layers), "layers_read", ir.LayersRead, "packages", len(ir.Packages))
 	res, err := match.Match(ctx, st, ir, e.log)
 	if err != nil {
 		return err
 	}
 	if len(res.Uncovered) > 0 && res.Checked == 0 {
 		return fmt.Errorf("%s: no vulnerability data for %s: none of its %d packages could be checked (load feeds with \"strata update\"; strata has feeds for debian and ubuntu)",
-			im.Ref, strings.Join(res.Uncovered, ", "), len(ir.Packages))
+			fs.Arg(0), strings.Join(res.Uncovered, ", "), len(ir.Packages))
 	}
 	if len(ir.Packages) == 0 {
-		fmt.Fprintf(e.stderr, "warning: %s: no installed packages found (no package database in any layer)\n", im.Ref)
+		fmt.Fprintf(e.stderr, "warning: %s: no installed packages found (no package database in any layer)\n", fs.Arg(0))
 	}
 	for _, u := range res.Uncovered {
 		fmt.Fprintf(e.stderr, "warning: no vulnerability data for %s: its packages were not checked\n", u)
@@ -125,4 +108,30 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// indexImage opens an image and indexes it into st, with progress on a
+// terminal.
+func indexImage(ctx context.Context, e *env, st index.Store, ref, platform string) (*strata.IndexReport, error) {
+	im, err := image.Open(ctx, ref, image.Options{Platform: platform})
+	if err != nil {
+		return nil, err
+	}
+	defer im.Close()
+	ix := &index.Indexer{Store: st, Scanners: scanners.All(), Limits: layer.DefaultLimits(), Log: e.log}
+	if isTerminal(e.stderr) {
+		ix.Progress = func(i, n int, d strata.Digest, cached bool) {
+			how := "read"
+			if cached {
+				how = "cached"
+			}
+			fmt.Fprintf(e.stderr, "layer %d/%d %s: %s\n", i, n, d.Short(), how)
+		}
+	}
+	ir, err := ix.Index(ctx, im)
+	if err != nil {
+		return nil, err
+	}
+	e.log.Info("indexed", "image", im.Ref, "manifest", ir.ManifestDigest, "layers", len(ir.Layers), "layers_read", ir.LayersRead, "packages", len(ir.Packages))
+	return ir, nil
 }

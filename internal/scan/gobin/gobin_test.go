@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
-	"slices"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -51,34 +52,6 @@ func TestWants(t *testing.T) {
 	}
 }
 
-// linked is a file set with symbolic links, each mapped to the path it
-// resolves to.
-type linked struct {
-	scantest.Files
-	links map[string]string
-}
-
-func (l linked) Paths() []string {
-	ps := l.Files.Paths()
-	for p := range l.links {
-		ps = append(ps, p)
-	}
-	slices.Sort(ps)
-	return ps
-}
-
-func (l linked) ReadFile(p string) ([]byte, error) {
-	t, _ := l.Resolve(p)
-	return l.Files.ReadFile(t)
-}
-
-func (l linked) Resolve(p string) (string, error) {
-	if t, ok := l.links[p]; ok {
-		return t, nil
-	}
-	return p, nil
-}
-
 // testLogger logs to buf from the debug level, without times, so that
 // tests can read it.
 func testLogger(buf *bytes.Buffer) *slog.Logger {
@@ -97,7 +70,7 @@ func TestScan(t *testing.T) {
 	htmlcheck := goELF(t, "go1.26.8", htmlcheckInfo)
 	tool := goELF(t, "go1.22.0", "path\texample.com/tool\nmod\texample.com/tool\tv1.0.0\th1:x=\n")
 	notGo := bytes.Replace(htmlcheck, []byte("\xff Go buildinf:"), []byte("\xff Go nothing!:"), 1)
-	files := linked{
+	files := scantest.Linked{
 		Files: scantest.Files{
 			"usr/local/bin/htmlcheck": htmlcheck,
 			"usr/sbin/runc":           goELF(t, "go1.19.8", runcInfo),
@@ -106,7 +79,7 @@ func TestScan(t *testing.T) {
 			"opt/tool/tool.bin":       tool,
 			"etc/passwd":              []byte("root:x:0:0::/root:/bin/sh\n"),
 		},
-		links: map[string]string{
+		Links: map[string]string{
 			"usr/bin/runc":       "usr/sbin/runc",
 			"usr/bin/tool":       "opt/tool/tool.bin",
 			"usr/local/bin/tool": "opt/tool/tool.bin",
@@ -183,9 +156,15 @@ func TestScanErrors(t *testing.T) {
 	if _, err := (gobin.Scanner{}).Scan(ctx, files); !errors.Is(err, context.Canceled) {
 		t.Errorf("Scan with a cancelled context: error = %v; want context.Canceled", err)
 	}
-	dangling := linked{Files: scantest.Files{}, links: map[string]string{"usr/bin/x": "usr/lib/x"}}
-	_, err := gobin.Scanner{}.Scan(context.Background(), dangling)
-	if want := "gobin: read usr/bin/x: read usr/lib/x: file does not exist"; err == nil || err.Error() != want {
+	_, err := gobin.Scanner{}.Scan(context.Background(), unreadable{scantest.Files{"usr/bin/x": nil}})
+	if want := "gobin: read usr/bin/x: read usr/bin/x: input/output error"; err == nil || err.Error() != want {
 		t.Errorf("Scan error = %v; want %q", err, want)
 	}
+}
+
+// unreadable lists files it then fails to read.
+type unreadable struct{ scantest.Files }
+
+func (u unreadable) ReadFile(p string) ([]byte, error) {
+	return nil, &fs.PathError{Op: "read", Path: p, Err: syscall.EIO}
 }

@@ -71,7 +71,7 @@ func TestBookwormApps(t *testing.T) {
 // readLayer reads the gzip-compressed layer blob of an OCI layout tarball
 // (itself gzip-compressed) and returns its wanted regular files and its
 // symbolic links, resolved, that lead to one of them.
-func readLayer(t *testing.T, image, blob string, wants func(string) bool) linked {
+func readLayer(t *testing.T, image, blob string, wants func(string) bool) scantest.Linked {
 	t.Helper()
 	f, err := os.Open(image)
 	if err != nil {
@@ -88,7 +88,7 @@ func readLayer(t *testing.T, image, blob string, wants func(string) bool) linked
 			break
 		}
 	}
-	files := linked{Files: scantest.Files{}, links: map[string]string{}}
+	files := scantest.Linked{Files: scantest.Files{}, Links: map[string]string{}}
 	tr := tarReader(t, outer)
 	for {
 		hdr, err := tr.Next()
@@ -101,19 +101,19 @@ func readLayer(t *testing.T, image, blob string, wants func(string) bool) linked
 		name := strings.TrimPrefix(path.Clean("/"+hdr.Name), "/")
 		switch {
 		case hdr.Typeflag == tar.TypeSymlink:
-			files.links[name] = strings.TrimPrefix(path.Join("/", path.Dir(name), hdr.Linkname), "/")
+			files.Links[name] = strings.TrimPrefix(path.Join("/", path.Dir(name), hdr.Linkname), "/")
 		case hdr.Typeflag == tar.TypeReg && wants(name):
 			if files.Files[name], err = io.ReadAll(tr); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	for p := range files.links { // follow chains of links
-		for i := 0; i < 40 && files.links[files.links[p]] != ""; i++ {
-			files.links[p] = files.links[files.links[p]]
+	for p := range files.Links { // follow chains of links
+		for i := 0; i < 40 && files.Links[files.Links[p]] != ""; i++ {
+			files.Links[p] = files.Links[files.Links[p]]
 		}
 		if !wants(p) {
-			delete(files.links, p)
+			delete(files.Links, p)
 		}
 	}
 	return files

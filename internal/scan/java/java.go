@@ -67,7 +67,7 @@ func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerRep
 			rep.Databases = append(rep.Databases, p)
 		}
 	}
-	for _, p := range realFiles(files, rep.Databases) {
+	for _, p := range scan.RealFiles(files, rep.Databases) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,36 +38,6 @@ func TestWants(t *testing.T) {
 	}
 }
 
-// linked is a file set with symbolic links, each mapped to the path it
-// resolves to.
-type linked struct {
-	scantest.Files
-	links map[string]string
-}
-
-func (l linked) Paths() []string {
-	ps := l.Files.Paths()
-	for p := range l.links {
-		if _, err := l.ReadFile(p); err == nil {
-			ps = append(ps, p)
-		}
-	}
-	slices.Sort(ps)
-	return ps
-}
-
-func (l linked) ReadFile(p string) ([]byte, error) {
-	t, _ := l.Resolve(p)
-	return l.Files.ReadFile(t)
-}
-
-func (l linked) Resolve(p string) (string, error) {
-	if t, ok := l.links[p]; ok {
-		return t, nil
-	}
-	return p, nil
-}
-
 // testLogger logs to buf, without times, so that tests can read it.
 func testLogger(buf *bytes.Buffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{
@@ -87,14 +56,14 @@ func TestScan(t *testing.T) {
 		maven = "usr/share/maven-repo/com/fasterxml/jackson/core/jackson-core/"
 	)
 	core := archive(t, entry{"META-INF/maven/com.fasterxml.jackson.core/jackson-core/pom.properties", readTestdata(t, "jackson-core.pom.properties")})
-	files := linked{
+	files := scantest.Linked{
 		Files: scantest.Files{
 			share + "jackson-core.jar": core,
 			share + "empty.jar":        nil,
 			"srv/app.war":              archive(t, entry{"WEB-INF/lib/bad-1.0.jar", []byte("garbage")}, entry{"WEB-INF/lib/good-2.0.jar", archive(t)}),
 			"etc/java.conf":            []byte("x"),
 		},
-		links: map[string]string{
+		Links: map[string]string{
 			share + "jackson-core-2.14.1.jar":        share + "jackson-core.jar",
 			maven + "2.14.1/jackson-core-2.14.1.jar": share + "jackson-core.jar",
 			maven + "2.x/jackson-core-2.x.jar":       share + "jackson-core.jar",

@@ -30,3 +30,38 @@ func (f Files) ReadFile(path string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// Linked is an in-memory scan.FileSet with links: Links maps a link's path
+// to the path it resolves to. Like a layer's file set, it lists a link only
+// when its target is present, and it implements scan.Resolver.
+type Linked struct {
+	Files
+	Links map[string]string
+}
+
+// Paths lists the files and the links whose target is present, sorted.
+func (l Linked) Paths() []string {
+	ps := l.Files.Paths()
+	for p := range l.Links {
+		if _, err := l.ReadFile(p); err == nil {
+			ps = append(ps, p)
+		}
+	}
+	slices.Sort(ps)
+	return ps
+}
+
+// ReadFile returns the contents of path, following a link.
+func (l Linked) ReadFile(p string) ([]byte, error) {
+	t, _ := l.Resolve(p)
+	return l.Files.ReadFile(t)
+}
+
+// Resolve returns the path a link resolves to; other paths resolve to
+// themselves.
+func (l Linked) Resolve(p string) (string, error) {
+	if t, ok := l.Links[p]; ok {
+		return t, nil
+	}
+	return p, nil
+}

@@ -24,7 +24,7 @@ func (s *Store) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, relea
 	names = slices.Compact(slices.Sorted(slices.Values(names)))
 	var out []strata.Vulnerability
 	for part := range slices.Chunk(names, namesPerQuery) {
-		q := `SELECT record FROM vulnerabilities WHERE ecosystem = ? AND release <> ? || 1 AND package IN (?` +
+		q := `SELECT record FROM vulnerabilities WHERE ecosystem = ? AND release = ? AND package IN (?` +
 			strings.Repeat(", ?", len(part)-1) + `)`
 		args := []any{string(eco), release}
 		for _, n := range part {
