@@ -22,8 +22,8 @@ run() { /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || {
 : >"$work/cold"; : >"$work/warm"; : >"$work/tar"
 for i in $(seq "$runs"); do
 	rm -f "$work/db"*
-	run "$work/strata" scan --db "$work/db" --format json "$image" >>"$work/cold"
-	run "$work/strata" scan --db "$work/db" --format json "$image" >>"$work/warm"
+	run "$work/strata" index --db "$work/db" "$image" >>"$work/cold"
+	run "$work/strata" index --db "$work/db" "$image" >>"$work/warm"
 done
 mkdir "$work/oci" && tar -xzf "$image" -C "$work/oci"
 layers=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(" ".join(l["digest"].split(":")[1] for l in m["layers"]))' \
@@ -35,7 +35,7 @@ done
 cold=$(cut -d' ' -f1 "$work/cold" | median); rss=$(cut -d' ' -f2 "$work/cold" | median)
 warm=$(cut -d' ' -f1 "$work/warm" | median); tarT=$(median <"$work/tar")
 echo "image: $image ($runs runs, medians)"
-printf 'cold index+match: %6.2f s   peak RSS %d MiB\n' "$cold" $((rss / 1024))
-printf 'warm index+match: %6.2f s\n' "$warm"
+printf 'cold index: %6.2f s   peak RSS %d MiB\n' "$cold" $((rss / 1024))
+printf 'warm index: %6.2f s\n' "$warm"
 printf 'tar -tzf layers:  %6.2f s\n' "$tarT"
 awk -v c="$cold" -v t="$tarT" -v w="$warm" 'BEGIN { printf "cold / tar -tzf = %.2f   warm / cold = %.2f\n", c/t, w/c }'

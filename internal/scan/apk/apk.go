@@ -5,7 +5,6 @@ package apk
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/strata-scan/strata"
@@ -35,24 +34,7 @@ func (Scanner) Wants(path string) bool { return slices.Contains(databases, path)
 // listed in Databases: it replaces what lower layers recorded in the same
 // file.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
-	rep := &strata.LayerReport{}
-	for _, p := range files.Paths() {
-		if !s.Wants(p) {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := files.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("apk: read %s: %w", p, err)
-		}
-		pkgs, err := ParseInstalled(p, bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		rep.Packages = append(rep.Packages, pkgs...)
-		rep.Databases = append(rep.Databases, p)
-	}
-	return rep, nil
+	return scan.Databases(ctx, "apk", files, s.Wants, func(p string, b []byte) ([]strata.Package, error) {
+		return ParseInstalled(p, bytes.NewReader(b))
+	}, nil)
 }

@@ -6,7 +6,6 @@ package dpkg
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/strata-scan/strata"
@@ -61,24 +60,7 @@ func (Scanner) Wants(path string) bool {
 // empty one, is listed in Databases: it replaces what lower layers
 // recorded in the same file.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
-	rep := &strata.LayerReport{}
-	for _, p := range files.Paths() {
-		if !s.Wants(p) {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := files.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("dpkg: read %s: %w", p, err)
-		}
-		pkgs, err := ParseStatus(p, bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		rep.Packages = append(rep.Packages, pkgs...)
-		rep.Databases = append(rep.Databases, p)
-	}
-	return rep, nil
+	return scan.Databases(ctx, "dpkg", files, s.Wants, func(p string, b []byte) ([]strata.Package, error) {
+		return ParseStatus(p, bytes.NewReader(b))
+	}, nil)
 }

@@ -81,17 +81,10 @@ func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerRep
 		}
 		pkgs, err := ReadBinary(p, bytes.NewReader(b))
 		if errors.Is(err, ErrNotGo) {
-			s.logger().Debug("gobin: not a Go binary", "err", err)
+			scan.Logger(s.Log).Debug("gobin: not a Go binary", "err", err)
 			continue
 		}
 		rep.Packages = append(rep.Packages, pkgs...)
 	}
 	return rep, nil
-}
-
-func (s Scanner) logger() *slog.Logger {
-	if s.Log != nil {
-		return s.Log
-	}
-	return slog.Default()
 }

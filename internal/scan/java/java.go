@@ -77,20 +77,13 @@ func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerRep
 		}
 		pkgs, skipped, err := ParseArchive(p, b)
 		for _, e := range skipped {
-			s.logger().Warn("java: skipped a nested archive", "err", e)
+			scan.Logger(s.Log).Warn("java: skipped a nested archive", "err", e)
 		}
 		if err != nil {
-			s.logger().Warn("java: skipped an archive", "err", err)
+			scan.Logger(s.Log).Warn("java: skipped an archive", "err", err)
 			continue
 		}
 		rep.Packages = append(rep.Packages, pkgs...)
 	}
 	return rep, nil
-}
-
-func (s Scanner) logger() *slog.Logger {
-	if s.Log != nil {
-		return s.Log
-	}
-	return slog.Default()
 }

@@ -10,7 +10,6 @@ package npm
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 
@@ -62,34 +61,11 @@ func validDir(s string) bool {
 // file. A file that is not a valid manifest is skipped with a warning: one
 // broken package does not hide the others.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
-	rep := &strata.LayerReport{}
-	for _, p := range files.Paths() {
-		if !s.Wants(p) {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
+	return scan.Databases(ctx, "npm", files, s.Wants, func(p string, b []byte) ([]strata.Package, error) {
+		pkg, ok, err := ParsePackageJSON(p, b)
+		if err != nil || !ok {
 			return nil, err
 		}
-		b, err := files.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("npm: read %s: %w", p, err)
-		}
-		rep.Databases = append(rep.Databases, p)
-		pkg, ok, err := ParsePackageJSON(p, b)
-		if err != nil {
-			s.logger().Warn("npm: skipped a package", "err", err)
-			continue
-		}
-		if ok {
-			rep.Packages = append(rep.Packages, pkg)
-		}
-	}
-	return rep, nil
-}
-
-func (s Scanner) logger() *slog.Logger {
-	if s.Log != nil {
-		return s.Log
-	}
-	return slog.Default()
+		return []strata.Package{pkg}, nil
+	}, scan.Logger(s.Log))
 }

@@ -100,7 +100,7 @@ func TestScan(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Scan (-want +got):\n%s", diff)
 	}
-	wantLog := `level=WARN msg="npm: skipped a package" err="npm: parse ` + nm + `broken/package.json: unexpected end of JSON input"` + "\n"
+	wantLog := `level=WARN msg="npm: skipped a file that does not parse" path=` + nm + `broken/package.json err="npm: parse ` + nm + `broken/package.json: unexpected end of JSON input"` + "\n"
 	if diff := cmp.Diff(wantLog, log.String()); diff != "" {
 		t.Errorf("log (-want +got):\n%s", diff)
 	}

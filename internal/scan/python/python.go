@@ -6,7 +6,6 @@ package python
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 
@@ -47,32 +46,11 @@ func (Scanner) Wants(path string) bool {
 // file. A file that is not valid metadata is skipped with a warning: one
 // broken distribution does not hide the others.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
-	rep := &strata.LayerReport{}
-	for _, p := range files.Paths() {
-		if !s.Wants(p) {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := files.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("python: read %s: %w", p, err)
-		}
-		rep.Databases = append(rep.Databases, p)
+	return scan.Databases(ctx, "python", files, s.Wants, func(p string, b []byte) ([]strata.Package, error) {
 		pkg, err := ParseMetadata(p, b)
 		if err != nil {
-			s.logger().Warn("python: skipped a distribution", "err", err)
-			continue
+			return nil, err
 		}
-		rep.Packages = append(rep.Packages, pkg)
-	}
-	return rep, nil
-}
-
-func (s Scanner) logger() *slog.Logger {
-	if s.Log != nil {
-		return s.Log
-	}
-	return slog.Default()
+		return []strata.Package{pkg}, nil
+	}, scan.Logger(s.Log))
 }

@@ -101,7 +101,7 @@ func TestScan(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Scan (-want +got):\n%s", diff)
 	}
-	wantLog := `level=WARN msg="python: skipped a distribution" err="python: parse ` +
+	wantLog := `level=WARN msg="python: skipped a file that does not parse" path=` + site + `broken-1.0.dist-info/METADATA err="python: parse ` +
 		site + `broken-1.0.dist-info/METADATA: no Version header"` + "\n"
 	if diff := cmp.Diff(wantLog, log.String()); diff != "" {
 		t.Errorf("log (-want +got):\n%s", diff)
