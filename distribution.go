@@ -52,3 +52,19 @@ func firstParts(v string, n int) string {
 	}
 	return strings.Join(parts, ".")
 }
+
+// OSEcosystem says whether eco is a distribution's package ecosystem,
+// whose feeds are per distribution release; language ecosystems are not.
+func OSEcosystem(eco Ecosystem) bool {
+	return eco == Deb || eco == RPM || eco == APK
+}
+
+// ReleaseFor is the release key under which packages of eco installed on
+// d are matched: d.Release() for a distribution's packages, "" for
+// language packages.
+func ReleaseFor(eco Ecosystem, d *Distribution) string {
+	if !OSEcosystem(eco) {
+		return ""
+	}
+	return d.Release()
+}

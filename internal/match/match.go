@@ -25,9 +25,6 @@ type Source interface {
 	Covered(ctx context.Context, eco strata.Ecosystem, release string) (bool, error)
 }
 
-// osEcosystems are matched per distribution release; the others are not.
-var osEcosystems = map[strata.Ecosystem]bool{strata.Deb: true, strata.RPM: true, strata.APK: true}
-
 // Result is the outcome of matching one index report.
 type Result struct {
 	Findings []strata.Finding
@@ -48,10 +45,7 @@ func Match(ctx context.Context, src Source, r *strata.IndexReport, log *slog.Log
 	}
 	res := &Result{}
 	for eco, pkgs := range byEcosystem(r.Packages) {
-		release := ""
-		if osEcosystems[eco] {
-			release = r.Distribution.Release()
-		}
+		release := strata.ReleaseFor(eco, r.Distribution)
 		covered, err := src.Covered(ctx, eco, release)
 		if err != nil {
 			return nil, fmt.Errorf("match: %w", err)
@@ -131,7 +125,7 @@ func decide(c version.Comparator, p strata.Package, v strata.Vulnerability, ver 
 
 func groupName(eco strata.Ecosystem, release string) string {
 	switch {
-	case !osEcosystems[eco]:
+	case !strata.OSEcosystem(eco):
 		return string(eco)
 	case release == "":
 		return "an unidentified distribution (" + string(eco) + ")"

@@ -76,45 +76,15 @@ func (s *Store) PutIndexReport(ctx context.Context, r *strata.IndexReport) error
 	for i, l := range r.Layers {
 		batch.Queue(`INSERT INTO manifest_layers (manifest, idx, layer) VALUES ($1, $2, $3)`, m, i, string(l.Digest))
 	}
-	for _, k := range packageKeys(r) {
+	for _, k := range store.PackageKeys(r) {
 		batch.Queue(`INSERT INTO package_keys (manifest, ecosystem, release, name) VALUES ($1, $2, $3, $4)`,
-			m, string(k.eco), k.release, k.name)
+			m, string(k.Eco), k.Release, k.Name)
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return tx.SendBatch(ctx, batch).Close() })
 	if err != nil {
 		return fmt.Errorf("postgres: put index report %s: %w", r.ManifestDigest, err)
 	}
 	return nil
-}
-
-// osEcosystems are keyed by distribution release; the others by "".
-var osEcosystems = map[strata.Ecosystem]bool{strata.Deb: true, strata.RPM: true, strata.APK: true}
-
-// packageKey is one row of package_keys.
-type packageKey struct {
-	eco           strata.Ecosystem
-	release, name string
-}
-
-// packageKeys lists the distinct keys of r's packages and of their source
-// packages, with the release the matcher looks them up under.
-func packageKeys(r *strata.IndexReport) []packageKey {
-	seen := map[packageKey]bool{}
-	var keys []packageKey
-	for _, p := range r.Packages {
-		release := ""
-		if osEcosystems[p.Eco] {
-			release = r.Distribution.Release()
-		}
-		for _, name := range []string{p.Name, p.SourceName} {
-			k := packageKey{p.Eco, release, name}
-			if name != "" && !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
-	}
-	return keys
 }
 
 // IndexReport returns the manifest's index report, or store.ErrNotFound.

@@ -9,13 +9,11 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/strata-scan/strata/internal/store"
 )
 
 // Store is a store.Store over a PostgreSQL database. It is safe for use by
@@ -60,7 +58,7 @@ const migrationLock = 0x5374726174614d // "strataM"
 // migrate applies, in one transaction, the migrations the database has not
 // had yet. A database migrated by a newer program is refused.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	ms, err := store.Migrations(migrationFiles)
 	if err != nil {
 		return err
 	}
@@ -77,33 +75,19 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		if cur > len(names) {
-			return fmt.Errorf("migrate: schema version %d is newer than this program's (%d)", cur, len(names))
+		if cur > len(ms) {
+			return fmt.Errorf("migrate: schema version %d is newer than this program's (%d)", cur, len(ms))
 		}
-		for i, name := range names[cur:] { // Glob sorts, and the numbers are zero-padded
-			if err := apply(ctx, tx, cur+i+1, name); err != nil {
-				return fmt.Errorf("migrate: %s: %w", name, err)
+		for _, m := range ms[cur:] {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil { // no arguments: the simple protocol, several statements
+				return fmt.Errorf("migrate: %s: %w", m.Name, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, m.Version, now()); err != nil {
+				return fmt.Errorf("migrate: %s: %w", m.Name, err)
 			}
 		}
 		return nil
 	})
-}
-
-// apply runs the migration file name, which must have number version.
-func apply(ctx context.Context, tx pgx.Tx, version int, name string) error {
-	num, _, _ := strings.Cut(strings.TrimPrefix(name, "migrations/"), "_")
-	if v, err := strconv.Atoi(num); err != nil || v != version {
-		return fmt.Errorf("want number %04d", version)
-	}
-	b, err := migrationFiles.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, string(b)); err != nil { // no arguments: the simple protocol, several statements
-		return err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, version, now())
-	return err
 }
 
 // now is the current time at the precision PostgreSQL keeps.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/store"
 )
 
 // ReplaceVulnerabilities replaces updater's set of records with vulns, in
@@ -52,7 +53,7 @@ func (rp *replacer) run(ctx context.Context, fingerprint string) error {
 	for i := range rp.vulns {
 		rp.keys[i] = rp.vulns[i].Key()
 	}
-	rp.order = byKey(rp.keys)
+	rp.order = store.LastByKey(rp.keys)
 	// One replacement of an updater's set at a time, whichever the replica.
 	if _, err := rp.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('strata-updater:' || $1, 0))`, rp.diff.Updater); err != nil {
 		return err
@@ -83,23 +84,6 @@ func (rp *replacer) run(ctx context.Context, fingerprint string) error {
 			last_attempt = excluded.last_attempt, last_error = '', records = excluded.records`,
 		rp.diff.Updater, fingerprint, rp.diff.Time, len(rp.order))
 	return err
-}
-
-// byKey returns the indices of keys in key order, keeping the last of equal
-// keys.
-func byKey(keys []string) []int {
-	idx := make([]int, len(keys))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
-	out := idx[:0]
-	for n, i := range idx {
-		if n+1 == len(idx) || keys[idx[n+1]] != keys[i] {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // copyIncoming copies the new set, encoded and hashed, into the temporary

@@ -43,8 +43,8 @@ func (s *Store) PutIndexReport(ctx context.Context, r *strata.IndexReport) error
 			return err
 		}
 		defer ins.Close()
-		for _, k := range packageKeys(r) {
-			if _, err := ins.ExecContext(ctx, m, string(k.eco), k.release, k.name); err != nil {
+		for _, k := range store.PackageKeys(r) {
+			if _, err := ins.ExecContext(ctx, m, string(k.Eco), k.Release, k.Name); err != nil {
 				return err
 			}
 		}
@@ -54,36 +54,6 @@ func (s *Store) PutIndexReport(ctx context.Context, r *strata.IndexReport) error
 		return fmt.Errorf("sqlite: put index report %s: %w", r.ManifestDigest, err)
 	}
 	return nil
-}
-
-// osEcosystems are keyed by distribution release; the others by "".
-var osEcosystems = map[strata.Ecosystem]bool{strata.Deb: true, strata.RPM: true, strata.APK: true}
-
-// packageKey is one row of package_keys.
-type packageKey struct {
-	eco           strata.Ecosystem
-	release, name string
-}
-
-// packageKeys lists the distinct keys of r's packages and of their source
-// packages, with the release the matcher looks them up under.
-func packageKeys(r *strata.IndexReport) []packageKey {
-	seen := map[packageKey]bool{}
-	var keys []packageKey
-	for _, p := range r.Packages {
-		release := ""
-		if osEcosystems[p.Eco] {
-			release = r.Distribution.Release()
-		}
-		for _, name := range []string{p.Name, p.SourceName} {
-			k := packageKey{p.Eco, release, name}
-			if name != "" && !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
-	}
-	return keys
 }
 
 // IndexReport returns the manifest's index report, or store.ErrNotFound.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/store"
 )
 
 // ReplaceVulnerabilities replaces updater's set of records with vulns, in
@@ -43,11 +44,12 @@ func (s *Store) ReplaceVulnerabilities(ctx context.Context, updater, fingerprint
 // and the new set in key order, which also keeps the index inserts
 // sequential.
 type replacer struct {
-	tx                *sql.Tx
-	diff              *strata.UpdateDiff
-	diffID            int64
-	old               []hashed // the current set, by key
-	ins, del, insDiff *sql.Stmt
+	tx                 *sql.Tx
+	diff               *strata.UpdateDiff
+	diffID             int64
+	old                []hashed // the current set, by key
+	saveOld, del, upd  *sql.Stmt
+	newRows, diffAdded *inserter
 }
 
 // hashed is the key and content hash of a stored record.
@@ -68,29 +70,46 @@ func newReplacer(ctx context.Context, tx *sql.Tx, diff *strata.UpdateDiff) (*rep
 	if rp.diffID, err = res.LastInsertId(); err != nil {
 		return nil, err
 	}
-	stmts := []struct {
-		s **sql.Stmt
-		q string
-	}{
-		{&rp.ins, `INSERT INTO vulnerabilities (updater, key, hash, ecosystem, release, package, record) VALUES (?, ?, ?, ?, ?, ?, ?)`},
-		{&rp.del, `DELETE FROM vulnerabilities WHERE updater = ? AND key = ? RETURNING record`},
-		{&rp.insDiff, `INSERT INTO update_diff_records (diff, kind, key, record) VALUES (?, ?, ?, ?)`},
-	}
-	for _, st := range stmts {
-		if *st.s, err = tx.PrepareContext(ctx, st.q); err != nil {
-			rp.close()
-			return nil, err
-		}
+	if err := rp.prepare(ctx); err != nil {
+		rp.close()
+		return nil, err
 	}
 	return rp, nil
 }
 
+func (rp *replacer) prepare(ctx context.Context) error {
+	stmts := []struct {
+		s **sql.Stmt
+		q string
+	}{
+		// Copies a record into the diff as removed, and returns it.
+		{&rp.saveOld, `INSERT INTO update_diff_records (diff, kind, key, record)
+			SELECT ?, 'removed', key, record FROM vulnerabilities WHERE updater = ? AND key = ? RETURNING record`},
+		{&rp.del, `DELETE FROM vulnerabilities WHERE updater = ? AND key = ?`},
+		{&rp.upd, `UPDATE vulnerabilities SET hash = ?, record = ? WHERE updater = ? AND key = ?`},
+	}
+	var err error
+	for _, st := range stmts {
+		if *st.s, err = rp.tx.PrepareContext(ctx, st.q); err != nil {
+			return err
+		}
+	}
+	rp.newRows, err = newInserter(ctx, rp.tx, "vulnerabilities", "updater", "key", "hash", "ecosystem", "release", "package", "record")
+	if err != nil {
+		return err
+	}
+	rp.diffAdded, err = newInserter(ctx, rp.tx, "update_diff_records", "diff", "kind", "key", "record")
+	return err
+}
+
 func (rp *replacer) close() {
-	for _, st := range []*sql.Stmt{rp.ins, rp.del, rp.insDiff} {
+	for _, st := range []*sql.Stmt{rp.saveOld, rp.del, rp.upd} {
 		if st != nil {
 			st.Close()
 		}
 	}
+	rp.newRows.close()
+	rp.diffAdded.close()
 }
 
 // loadHashes reads the key and hash of every record of the current set.
@@ -119,7 +138,7 @@ func (rp *replacer) run(ctx context.Context, fingerprint string, vulns []strata.
 	for i := range vulns {
 		keys[i] = vulns[i].Key()
 	}
-	order := byKey(keys)
+	order := store.LastByKey(keys)
 	o := 0 // the next record of rp.old
 	for _, i := range order {
 		k := keys[i]
@@ -154,23 +173,6 @@ func (rp *replacer) run(ctx context.Context, fingerprint string, vulns []strata.
 	return err
 }
 
-// byKey returns the indices of keys in key order, keeping the last of equal
-// keys.
-func byKey(keys []string) []int {
-	idx := make([]int, len(keys))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
-	out := idx[:0]
-	for n, i := range idx {
-		if n+1 == len(idx) || keys[idx[n+1]] != keys[i] {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
 // put stores v under key k unless prev, the hash of the current record
 // under k (nil when there is none), is that of v.
 func (rp *replacer) put(ctx context.Context, k string, v strata.Vulnerability, prev *[sha256.Size]byte) error {
@@ -180,43 +182,55 @@ func (rp *replacer) put(ctx context.Context, k string, v strata.Vulnerability, p
 		return err
 	}
 	h := sha256.Sum256(b)
-	if prev != nil {
-		if *prev == h {
-			return nil
-		}
-		if err := rp.remove(ctx, k); err != nil {
+	switch {
+	case prev == nil:
+		err = rp.newRows.add(ctx, rp.diff.Updater, k, h[:], string(v.Eco), v.Release, v.Package, string(b))
+	case *prev == h:
+		return nil
+	default:
+		if err := rp.saveRemoved(ctx, k); err != nil {
 			return err
 		}
+		_, err = rp.upd.ExecContext(ctx, h[:], string(b), rp.diff.Updater, k)
 	}
-	if _, err := rp.ins.ExecContext(ctx, rp.diff.Updater, k, h[:], string(v.Eco), v.Release, v.Package, string(b)); err != nil {
-		return err
-	}
-	if _, err := rp.insDiff.ExecContext(ctx, rp.diffID, "added", k, string(b)); err != nil {
+	if err != nil {
 		return err
 	}
 	rp.diff.Added = append(rp.diff.Added, v)
-	return nil
+	return rp.diffAdded.add(ctx, rp.diffID, "added", k, string(b))
 }
 
 // remove deletes the record under key k and notes it as removed.
 func (rp *replacer) remove(ctx context.Context, k string) error {
+	if err := rp.saveRemoved(ctx, k); err != nil {
+		return err
+	}
+	_, err := rp.del.ExecContext(ctx, rp.diff.Updater, k)
+	return err
+}
+
+// saveRemoved copies the record under key k into the diff as removed.
+func (rp *replacer) saveRemoved(ctx context.Context, k string) error {
 	var b []byte
-	if err := rp.del.QueryRowContext(ctx, rp.diff.Updater, k).Scan(&b); err != nil {
+	if err := rp.saveOld.QueryRowContext(ctx, rp.diffID, rp.diff.Updater, k).Scan(&b); err != nil {
 		return err
 	}
 	var v strata.Vulnerability
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	if _, err := rp.insDiff.ExecContext(ctx, rp.diffID, "removed", k, string(b)); err != nil {
-		return err
-	}
 	rp.diff.Removed = append(rp.diff.Removed, v)
 	return nil
 }
 
-// finishDiff drops the diff row when nothing changed.
+// finishDiff writes the rows held and drops the diff row when nothing
+// changed.
 func (rp *replacer) finishDiff(ctx context.Context) error {
+	for _, in := range []*inserter{rp.newRows, rp.diffAdded} {
+		if err := in.flush(ctx); err != nil {
+			return err
+		}
+	}
 	if len(rp.diff.Added) == 0 && len(rp.diff.Removed) == 0 {
 		_, err := rp.tx.ExecContext(ctx, `DELETE FROM update_diffs WHERE id = ?`, rp.diffID)
 		return err

@@ -48,8 +48,10 @@ func open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{path: path}
-	// The writer's page cache is 64 MiB, for the large feed updates.
-	s.w, err = openDB(ctx, abs, "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=1&_txlock=immediate&_pragma=cache_size(-65536)")
+	// For the large feed updates: 16 KiB pages (set when the file is
+	// created) and a 64 MiB page cache for the writer.
+	s.w, err = openDB(ctx, abs, "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=1&_txlock=immediate"+
+		"&_pragma=page_size(16384)&_pragma=cache_size(-65536)")
 	if err != nil {
 		return nil, err
 	}
