@@ -43,6 +43,10 @@ type Options struct {
 	// Insecure allows plain HTTP to a registry (go-containerregistry
 	// already uses it for localhost and private addresses).
 	Insecure bool
+	// Username and Password, when Username is set, are the registry
+	// credentials (HTTP basic, or exchanged for a bearer token as the
+	// registry asks), used instead of the docker config's.
+	Username, Password string
 }
 
 // Image is one opened image. Close it to release its files.

@@ -37,11 +37,16 @@ func registryRef(ref string, opt Options) (name.Reference, bool) {
 }
 
 // openRegistry reads an image's manifest and config from a registry
-// (OCI distribution API) with the credentials of the docker config
-// (authn.DefaultKeychain: config.json, credential helpers, else
-// anonymous). Layers are fetched when opened.
+// (OCI distribution API) with the credentials of the options, else those
+// of the docker config (authn.DefaultKeychain: $DOCKER_CONFIG or
+// ~/.docker/config.json, credential helpers), else anonymously. Layers are
+// fetched when opened.
 func (im *Image) openRegistry(ctx context.Context, ref name.Reference, opt Options) error {
-	p, err := remote.NewPuller(remote.WithAuthFromKeychain(authn.DefaultKeychain))
+	auth := remote.WithAuthFromKeychain(authn.DefaultKeychain)
+	if opt.Username != "" {
+		auth = remote.WithAuth(&authn.Basic{Username: opt.Username, Password: opt.Password})
+	}
+	p, err := remote.NewPuller(auth)
 	if err != nil {
 		return err
 	}

@@ -3,37 +3,17 @@ package image
 import (
 	"context"
 	"encoding/base64"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/strata-scan/strata/internal/testutil"
 )
-
-// serveRegistry starts an in-process registry, wrapped by wrap when not
-// nil, and returns its host:port.
-func serveRegistry(t *testing.T, wrap func(http.Handler) http.Handler) string {
-	t.Helper()
-	var h http.Handler = registry.New(registry.Logger(log.New(io.Discard, "", 0)))
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return strings.TrimPrefix(srv.URL, "http://")
-}
 
 // noCredentials points the docker config at an empty directory.
 func noCredentials(t *testing.T) {
@@ -42,22 +22,14 @@ func noCredentials(t *testing.T) {
 	t.Setenv("DOCKER_CONFIG", filepath.Join(home, ".docker"))
 }
 
-func push(t *testing.T, ref string, img v1.Image, opts ...remote.Option) {
-	t.Helper()
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(r, img, opts...); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestOpenRegistry(t *testing.T) {
 	noCredentials(t)
-	host := serveRegistry(t, nil)
+	reg := testutil.StartRegistry(t, testutil.Anonymous)
+	host := reg.Host
 	img := testImage(t, true)
-	push(t, host+"/strata/test:1", img)
+	if err := reg.Push("strata/test:1", img); err != nil {
+		t.Fatal(err)
+	}
 	amd, arm := forArch(t, "amd64"), forArch(t, "arm64")
 	plat := func(arch string) v1.Descriptor {
 		return v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}}
@@ -66,11 +38,7 @@ func TestOpenRegistry(t *testing.T) {
 		mutate.IndexAddendum{Add: amd, Descriptor: plat("amd64")},
 		mutate.IndexAddendum{Add: arm, Descriptor: plat("arm64")},
 	)
-	multi, err := name.ParseReference(host + "/strata/multi:1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.WriteIndex(multi, idx); err != nil {
+	if err := reg.PushIndex("strata/multi:1", idx); err != nil {
 		t.Fatal(err)
 	}
 	want := expect(t, img, KindRegistry)
@@ -115,31 +83,47 @@ func openDigest(t *testing.T, ref string, opt Options) string {
 	return string(im.ManifestDigest)
 }
 
-// A registry that wants basic auth is read with the docker config's
-// credentials.
+// A registry that wants basic or bearer-token authentication is read with
+// the credentials of the options, else of the docker config; one that
+// wants none, with or without them.
 func TestOpenRegistryAuth(t *testing.T) {
-	host := serveRegistry(t, func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if u, p, ok := r.BasicAuth(); !ok || u != "strata" || p != "s3cret" {
-				w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
-				http.Error(w, "no", http.StatusUnauthorized)
-				return
-			}
-			h.ServeHTTP(w, r)
-		})
-	})
 	img := testImage(t, true)
-	push(t, host+"/strata/test:1", img, remote.WithAuth(&authn.Basic{Username: "strata", Password: "s3cret"}))
 	want := digestOf(t, img)
-
-	noCredentials(t)
-	if got := openDigest(t, host+"/strata/test:1", Options{}); !strings.Contains(got, "401 Unauthorized") {
-		t.Errorf("without credentials: %s, want a 401 Unauthorized error", got)
-	}
-	config := `{"auths": {"` + host + `": {"auth": "` + base64.StdEncoding.EncodeToString([]byte("strata:s3cret")) + `"}}}`
-	writeFile(t, filepath.Join(os.Getenv("DOCKER_CONFIG"), "config.json"), []byte(config))
-	if got := openDigest(t, host+"/strata/test:1", Options{}); got != want {
-		t.Errorf("with credentials: %s, want %s", got, want)
+	for _, tc := range []struct {
+		name string
+		auth testutil.Auth
+		// the results without credentials, with the docker config's, with
+		// the options', and with a wrong password in the options
+		want [4]string
+	}{
+		{"anonymous", testutil.Anonymous, [4]string{want, want, want, want}},
+		{"basic", testutil.Basic, [4]string{"401 Unauthorized", want, want, "401 Unauthorized"}},
+		{"bearer", testutil.Bearer, [4]string{"401 Unauthorized", want, want, "401 Unauthorized"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reg := testutil.StartRegistry(t, tc.auth)
+			if err := reg.Push("strata/test:1", img); err != nil {
+				t.Fatal(err)
+			}
+			ref := reg.Host + "/strata/test:1"
+			user, wrong := Options{Username: testutil.RegistryUser, Password: testutil.RegistryPassword}, Options{Username: testutil.RegistryUser, Password: "nope"}
+			var got [4]string
+			noCredentials(t)
+			got[0] = openDigest(t, ref, Options{})
+			got[2] = openDigest(t, ref, user)
+			got[3] = openDigest(t, ref, wrong)
+			auth := base64.StdEncoding.EncodeToString([]byte(testutil.RegistryUser + ":" + testutil.RegistryPassword))
+			writeFile(t, filepath.Join(os.Getenv("DOCKER_CONFIG"), "config.json"), []byte(`{"auths": {"`+reg.Host+`": {"auth": "`+auth+`"}}}`))
+			got[1] = openDigest(t, ref, Options{})
+			for i, g := range got {
+				if strings.Contains(g, "401 Unauthorized") {
+					got[i] = "401 Unauthorized"
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
 	}
 }
 

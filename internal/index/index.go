@@ -2,6 +2,14 @@
 // streaming, runs the scanners over the files they want, caches what they
 // found by (layer digest, scanner name, scanner version), and merges the
 // layers bottom to top into the image's index report.
+//
+// The layer digest is the diff_id, the digest of the uncompressed tar, so
+// a layer is indexed once whether it comes gzip-compressed from a registry
+// or an OCI layout or uncompressed from a docker archive; a cached layer is
+// not even opened (nor downloaded). When a scanner's version changes, the
+// layers are read again for that scanner only. A layer is read a second
+// time only when a wanted link leads to a file that came earlier in its
+// tar (a package database hard-linked to a name a later layer deletes).
 package index
 
 import (
@@ -10,6 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/strata-scan/strata"
@@ -20,11 +29,15 @@ import (
 	"github.com/strata-scan/strata/internal/store"
 )
 
-// The tar walk's own report (whiteouts, opaque directories) is cached like
-// a scanner's, under this name and version.
+// The tar walk's own report is cached like a scanner's, under this name
+// and version. Its Whiteouts are the layer's whiteouts; its Opaques are
+// the layer's opaque directories and its symbolic links: a link hides what
+// lower layers put beneath its path exactly as an opaque directory does
+// (a directory replaced by a link is gone), except that nothing can be
+// beneath a link in its own layer.
 const (
 	walkName    = "layer"
-	walkVersion = "1"
+	walkVersion = "2"
 )
 
 // Store is what the indexer needs of the store.
@@ -44,8 +57,17 @@ type Indexer struct {
 	Progress func(i, n int, l strata.Digest, cached bool)
 }
 
-// State is the scanner-set state that index reports are made with.
-func (ix *Indexer) State() string { return scanners.State(ix.Scanners) }
+// State is the scanner-set state that index reports are made with: each
+// scanner's name@version and the tar walk's, sorted by name, such as
+// "dpkg@1,layer@2,os-release@1".
+func (ix *Indexer) State() string {
+	parts := []string{walkName + "@" + walkVersion}
+	if s := scanners.State(ix.Scanners); s != "" {
+		parts = append(parts, strings.Split(s, ",")...)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
 
 // Index indexes every layer of im not yet in the cache, merges the layers
 // and stores and returns the image's index report.
@@ -128,18 +150,14 @@ func (ix *Indexer) cached(ctx context.Context, d strata.Digest, name, version st
 	return r, nil
 }
 
-// read walks the layer once for the given scanners, stores their reports
-// and the walk's, and returns them.
+// read walks the layer for the given scanners (a second time when wanted
+// links lead to files the first walk could not keep: see layer.Walk),
+// stores their reports and the walk's, and returns them.
 func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (layerReports, error) {
 	name := string(l.DiffID)
 	if name == "" {
 		name = string(l.Blob)
 	}
-	rc, err := l.Open(ctx)
-	if err != nil {
-		return layerReports{}, fmt.Errorf("layer %s: open: %w", name, err)
-	}
-	defer rc.Close()
 	wants := func(p string) bool {
 		for _, s := range ss {
 			if s.Wants(p) {
@@ -148,16 +166,14 @@ func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (
 		}
 		return false
 	}
-	res, err := layer.Walk(ctx, name, rc, wants, ix.Limits)
+	res, err := ix.walk(ctx, l, name, wants)
 	if err != nil {
 		return layerReports{}, err
 	}
-	if err := image.VerifyDigests(l, res); err != nil {
-		return layerReports{}, err
-	}
+	defer res.Close()
 	ix.logger().Debug("layer read", "layer", res.DiffID, "entries", res.Entries, "bytes", res.Bytes)
 	lr := layerReports{digest: res.DiffID}
-	lr.walk = &strata.LayerReport{Whiteouts: res.Whiteouts, Opaques: res.Opaques}
+	lr.walk = &strata.LayerReport{Whiteouts: res.Whiteouts, Opaques: union(res.Opaques, res.Symlinks)}
 	if err := ix.put(ctx, res.DiffID, walkName, walkVersion, lr.walk); err != nil {
 		return lr, err
 	}
@@ -172,6 +188,45 @@ func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (
 		lr.scanners = append(lr.scanners, r)
 	}
 	return lr, nil
+}
+
+// walk reads the layer, verifies its digests and, when the walk left link
+// targets pending, opens the layer again to read them.
+func (ix *Indexer) walk(ctx context.Context, l image.Layer, name string, wants func(string) bool) (*layer.Result, error) {
+	rc, err := l.Open(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("layer %s: open: %w", name, err)
+	}
+	res, err := layer.Walk(ctx, name, rc, wants, ix.Limits)
+	rc.Close()
+	if err == nil {
+		err = image.VerifyDigests(l, res)
+	}
+	if err == nil && len(res.Pending) > 0 {
+		ix.logger().Debug("layer read again for link targets", "layer", name, "targets", len(res.Pending))
+		err = ix.readPending(ctx, l, name, res)
+	}
+	if err != nil {
+		res.Close()
+		return nil, err
+	}
+	return res, nil
+}
+
+func (ix *Indexer) readPending(ctx context.Context, l image.Layer, name string, res *layer.Result) error {
+	rc, err := l.Open(ctx)
+	if err != nil {
+		return fmt.Errorf("layer %s: open again: %w", name, err)
+	}
+	defer rc.Close()
+	return res.ReadPending(ctx, name, rc, ix.Limits)
+}
+
+// union returns the paths of a and b, sorted, without repeats.
+func union(a, b []string) []string {
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func (ix *Indexer) put(ctx context.Context, d strata.Digest, name, version string, r *strata.LayerReport) error {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"path"
 	"slices"
 	"strings"
 
@@ -48,20 +49,35 @@ func merge(layers []layerReports) (*strata.Distribution, []strata.Package) {
 }
 
 // removeHidden drops the databases that a layer's whiteouts delete and
-// that its opaque directories hide.
+// that its opaque directories (and symbolic links) hide: those at a
+// whited-out path or beneath one, and those beneath an opaque path ("."
+// being the root).
 func removeHidden(dbs map[string][]strata.Package, whiteouts, opaques []string) {
+	gone := set(whiteouts)
+	hidden := set(opaques)
 	for db := range dbs {
-		for _, w := range whiteouts {
-			if db == w || strings.HasPrefix(db, w+"/") {
-				delete(dbs, db)
-			}
+		if gone[db] {
+			delete(dbs, db)
+			continue
 		}
-		for _, o := range opaques {
-			if strings.HasPrefix(db, o+"/") {
+		for dir := path.Dir(db); ; dir = path.Dir(dir) {
+			if gone[dir] || hidden[dir] {
 				delete(dbs, db)
+				break
+			}
+			if dir == "." || dir == "/" {
+				break
 			}
 		}
 	}
+}
+
+func set(paths []string) map[string]bool {
+	m := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		m[p] = true
+	}
+	return m
 }
 
 // firstLayers maps each package key to the layer that introduced it.

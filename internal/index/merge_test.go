@@ -69,6 +69,19 @@ func TestMerge(t *testing.T) {
 		},
 		want: []strata.Package{in(deb("y", "1", "var/lib/dpkg/status.d/y"), "L2")},
 	}, {
+		name: "an opaque root hides every lower database",
+		layers: []layerReports{
+			{digest: "L1", scanners: []*strata.LayerReport{{Databases: []string{status, "lib/apk/db/installed"}, Packages: []strata.Package{deb("a", "1", status), deb("b", "1", "lib/apk/db/installed")}}}},
+			{digest: "L2", walk: &strata.LayerReport{Opaques: []string{"."}}},
+		},
+	}, {
+		name: "an opaque path that is the database itself leaves it (a link at the database's path)",
+		layers: []layerReports{
+			{digest: "L1", scanners: []*strata.LayerReport{{Databases: []string{status}, Packages: []strata.Package{deb("a", "1", status)}}}},
+			{digest: "L2", walk: &strata.LayerReport{Opaques: []string{status, "var/lib/dpkg/status.d"}}},
+		},
+		want: []strata.Package{in(deb("a", "1", status), "L1")},
+	}, {
 		name: "a whiteout of a sibling with a common prefix does not remove the database",
 		layers: []layerReports{
 			{digest: "L1", scanners: []*strata.LayerReport{{Databases: []string{status}, Packages: []strata.Package{deb("a", "1", status)}}}},

@@ -85,7 +85,7 @@ func (s *Stream) Read(p []byte) (int, error) {
 		return n, fmt.Errorf("decompressed size exceeds %s limit", formatSize(s.lim.MaxBytes))
 	}
 	if s.n > ratioCheckAfter && s.n/max(s.src.n, 1) > s.lim.MaxRatio {
-		return n, fmt.Errorf("compression ratio exceeds %d:1 (gzip bomb?)", s.lim.MaxRatio)
+		return n, fmt.Errorf("compression ratio exceeds %d:1 (decompression bomb?)", s.lim.MaxRatio)
 	}
 	return n, err
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // FuzzWalk walks arbitrary bytes: no panic, bounded memory (small limits),
-// and the properties of a successful walk: every listed path reads, paths
+// and the properties of a successful walk: a second read for pending link
+// targets succeeds on the same bytes, every listed path then reads, paths
 // are clean and relative, and an uncompressed layer's two digests agree.
 func FuzzWalk(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.layer"))
@@ -31,6 +32,8 @@ func FuzzWalk(f *testing.F) {
 		symlink("etc/os-release", "../usr/lib/os-release"),
 		reg("usr/lib/os-release", "ID=debian"),
 		hardlink("usr/bin/x", "etc/passwd"),
+		reg("tmp/s", "Package: a"),
+		hardlink("var/lib/dpkg/status", "tmp/s"),
 		symlink("loop", "loop"),
 		reg("var/.wh..wh..opq", ""),
 		reg("var/.wh.cache", ""),
@@ -40,14 +43,21 @@ func FuzzWalk(f *testing.F) {
 	f.Add(zstded(f, seed))
 	lim := Limits{MaxBytes: 16 << 20, MaxFileSize: 1 << 20, MaxEntries: 10_000}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		res, err := Walk(context.Background(), "fuzz", bytes.NewReader(b), wantAll, lim)
+		wants := func(p string) bool { return p == "var/lib/dpkg/status" || strings.HasPrefix(p, "etc/") }
+		res, err := Walk(context.Background(), "fuzz", bytes.NewReader(b), wants, lim)
 		if err != nil {
 			return
 		}
-		for _, p := range res.Paths() {
+		defer res.Close()
+		if err := res.ReadPending(context.Background(), "fuzz", bytes.NewReader(b), lim); err != nil {
+			t.Fatalf("ReadPending of the same bytes: %v", err)
+		}
+		for _, p := range append(res.Paths(), res.Symlinks...) {
 			if p == "" || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "../") || cleanRel(p) != p {
 				t.Errorf("path %q is not clean and relative", p)
 			}
+		}
+		for _, p := range res.Paths() {
 			if _, err := res.ReadFile(p); err != nil {
 				t.Errorf("ReadFile(%q) of a listed path: %v", p, err)
 			}

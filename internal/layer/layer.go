@@ -1,22 +1,29 @@
-// Package layer reads one image layer in a single streaming pass: it
-// detects the compression (gzip, zstd or none) from the bytes themselves,
-// walks the tar, keeps the contents of the files a caller wants, records
-// whiteouts, opaque directories, symbolic and hard links, and computes the
-// layer's digests (the diff_id of the uncompressed tar and the digest of the
-// bytes as read). Memory does not grow with the layer: only wanted files are
-// kept, each at most Limits.MaxFileSize bytes.
+// Package layer reads one image layer in a streaming pass: it detects the
+// compression (gzip, zstd or none) from the bytes themselves, walks the tar,
+// keeps the contents of the files a caller wants, records whiteouts, opaque
+// directories, symbolic and hard links, and computes the layer's digests
+// (the diff_id of the uncompressed tar and the digest of the bytes as read).
+// Memory does not grow with the layer: only wanted files are kept, small
+// ones in memory and large ones in one temporary file (see Result.Close),
+// and what is recorded of links and whiteouts is bounded by Limits.
 //
 // Links are resolved inside the layer as a container would see them: an
 // absolute target starts at the layer root and ".." at the root stays at
-// the root, so no link can reach outside the layer.
+// the root, so no link can reach outside the layer. Whether a file is
+// wanted is asked of its entry's name: a file that a directory link shows
+// under another name is wanted (or not) under its own.
 //
-// Two limitations come from reading the stream once:
-//   - When a wanted path is a symbolic link, its target becomes wanted for
-//     the rest of the stream. If the target came earlier in the stream and
-//     was not itself wanted, its contents were not kept and the link reads as
-//     absent (fs.ErrNotExist).
-//   - A wanted hard link reads its target's contents only if the target (an
-//     earlier entry, as tar requires) was itself kept.
+// A layer is an error, never a partial result, when it is not a tar, is
+// cut short (even at an entry boundary, which archive/tar takes for a
+// clean end), names a path or hard link outside its root, or passes a
+// limit (see Limits); the error names the layer and the entry.
+//
+// A wanted link whose target came earlier in the stream, and was not itself
+// wanted, cannot be read in one pass: a hard link always names an earlier
+// entry (a package database reached through a hard link whose first name a
+// later layer deletes), and a symbolic link may. Walk lists such targets in
+// Result.Pending, and ReadPending reads the layer a second time for just
+// those files. Only layers with such links pay for the second read.
 package layer
 
 import (
@@ -32,8 +39,11 @@ import (
 type Limits struct {
 	MaxBytes    int64 // max uncompressed bytes per layer (default 64 GiB)
 	MaxRatio    int64 // max uncompressed/compressed ratio, checked past 64 MiB uncompressed (default 1000)
-	MaxFileSize int64 // max size of one wanted file kept in memory (default 256 MiB)
+	MaxFileSize int64 // max size of one wanted file (default 256 MiB)
 	MaxEntries  int   // max tar entries (default 5,000,000)
+	// MaxRecorded bounds the bytes of the paths and link targets recorded
+	// per layer: links, whiteouts and opaque directories (default 64 MiB).
+	MaxRecorded int64
 }
 
 // DefaultLimits returns the limits strata uses unless told otherwise.
@@ -43,6 +53,7 @@ func DefaultLimits() Limits {
 		MaxRatio:    1000,
 		MaxFileSize: 256 << 20,
 		MaxEntries:  5_000_000,
+		MaxRecorded: 64 << 20,
 	}
 }
 
@@ -61,28 +72,41 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxEntries <= 0 {
 		l.MaxEntries = d.MaxEntries
 	}
+	if l.MaxRecorded <= 0 {
+		l.MaxRecorded = d.MaxRecorded
+	}
 	return l
 }
 
 // Result is what one walk of a layer found. It implements scan.FileSet.
+// Close it to release the temporary file that holds large kept files.
 type Result struct {
 	DiffID     strata.Digest // sha256 of the uncompressed stream
 	BlobDigest strata.Digest // sha256 of the bytes read from the input
 	Whiteouts  []string      // "etc/motd" for "etc/.wh.motd", sorted
 	Opaques    []string      // "var/cache/debconf" for "var/cache/debconf/.wh..wh..opq", sorted
-	Entries    int           // tar entries
-	Bytes      int64         // uncompressed bytes
+	// Symlinks lists the paths that are symbolic links when the layer
+	// ends, sorted. A link hides whatever lower layers put beneath its
+	// path: a directory replaced by a link is gone.
+	Symlinks []string
+	// Pending lists the targets of wanted links that were not kept because
+	// they came earlier in the stream, sorted; ReadPending reads them.
+	Pending []string
+	Entries int   // tar entries
+	Bytes   int64 // uncompressed bytes
 
-	files     map[string][]byte // wanted regular files kept, by path
-	symlinks  map[string]string // every symbolic link: path → target as written
-	hardlinks map[string]string // every hard link: path → target entry path
+	files       map[string]kept   // wanted regular files kept, by path
+	symTargets  map[string]string // every symbolic link: path → target as written
+	hardTargets map[string]string // every hard link: path → target entry path
+	spill       *spill
 }
 
-func newResult() *Result {
+func newResult(sp *spill) *Result {
 	return &Result{
-		files:     map[string][]byte{},
-		symlinks:  map[string]string{},
-		hardlinks: map[string]string{},
+		files:       map[string]kept{},
+		symTargets:  map[string]string{},
+		hardTargets: map[string]string{},
+		spill:       sp,
 	}
 }
 
@@ -90,8 +114,8 @@ func newResult() *Result {
 // of the same layer replaces.
 func (r *Result) forget(p string) {
 	delete(r.files, p)
-	delete(r.symlinks, p)
-	delete(r.hardlinks, p)
+	delete(r.symTargets, p)
+	delete(r.hardTargets, p)
 }
 
 // Paths lists the paths that ReadFile reads: the kept regular files and the
@@ -99,7 +123,7 @@ func (r *Result) forget(p string) {
 // directory that a later entry replaced with a link is not listed.)
 func (r *Result) Paths() []string {
 	var out []string
-	for _, m := range []map[string]string{r.symlinks, r.hardlinks} {
+	for _, m := range []map[string]string{r.symTargets, r.hardTargets} {
 		for p := range m {
 			if r.reaches(p) {
 				out = append(out, p)
@@ -127,19 +151,31 @@ func (r *Result) reaches(p string) bool {
 
 // ReadFile returns the contents of a kept file, following symbolic and hard
 // links inside the layer. The error wraps fs.ErrNotExist when the path, or
-// what it links to, was not kept. The returned slice is shared: callers must
-// not modify it.
+// what it links to, was not kept. Callers must not modify the slice.
 func (r *Result) ReadFile(name string) ([]byte, error) {
 	p := cleanRel(name)
 	t, err := r.resolve(p)
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
-	b, ok := r.files[t]
+	k, ok := r.files[t]
 	if !ok {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
 	}
+	b, err := r.spill.read(k)
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+	}
 	return b, nil
+}
+
+// Close releases the temporary file of the large kept files, if any;
+// ReadFile fails on them afterwards. A nil Result may be closed.
+func (r *Result) Close() error {
+	if r == nil {
+		return nil
+	}
+	return r.spill.close()
 }
 
 // cleanRel turns any slash path into a clean path relative to the layer

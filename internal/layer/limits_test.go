@@ -2,44 +2,52 @@ package layer
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// bomb is a gzip stream of a tar holding one file of n MiB of zeros, made
-// of one gzip member per MiB (gzip readers read concatenated members as
-// one stream), so that the test compresses only 1 MiB.
-func bomb(t *testing.T, n int) []byte {
+// bomb is a compressed stream of a tar holding one file of n MiB of
+// zeros, made of one gzip member or zstd frame per MiB (readers of both
+// read concatenated ones as one stream), so that the test compresses only
+// 1 MiB.
+func bomb(t *testing.T, n int, compress func(testing.TB, []byte) []byte) []byte {
 	t.Helper()
 	var hdr bytes.Buffer
 	tw := tar.NewWriter(&hdr)
 	if err := tw.WriteHeader(&tar.Header{Name: "zeros", Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(n) << 20}); err != nil {
 		t.Fatal(err)
 	}
-	mib := gzipped(t, make([]byte, 1<<20))
-	out := gzipped(t, hdr.Bytes())
+	mib := compress(t, make([]byte, 1<<20))
+	out := compress(t, hdr.Bytes())
 	for range n {
 		out = append(out, mib...)
 	}
-	return append(out, gzipped(t, make([]byte, 1024))...) // the tar's end blocks
+	return append(out, compress(t, make([]byte, 1024))...) // the tar's end blocks
 }
 
 func TestWalkBomb(t *testing.T) {
-	blob := bomb(t, 100)
+	blob := bomb(t, 100, gzipped)
 	for _, tc := range []struct {
 		name string
+		blob []byte
 		lim  Limits
 		want string
 	}{
-		{"ratio", Limits{MaxRatio: 100}, "layer sha256:ab: compression ratio exceeds 100:1 (gzip bomb?)"},
-		{"size", Limits{MaxBytes: 8 << 20}, "layer sha256:ab: decompressed size exceeds 8 MiB limit"},
+		{"ratio", blob, Limits{MaxRatio: 100}, "layer sha256:ab: compression ratio exceeds 100:1 (decompression bomb?)"},
+		{"zstd ratio", bomb(t, 100, zstded), Limits{MaxRatio: 100}, "layer sha256:ab: compression ratio exceeds 100:1 (decompression bomb?)"},
+		{"size", blob, Limits{MaxBytes: 8 << 20}, "layer sha256:ab: decompressed size exceeds 8 MiB limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Walk(context.Background(), "sha256:ab", bytes.NewReader(blob), wantNone, tc.lim)
+			_, err := Walk(context.Background(), "sha256:ab", bytes.NewReader(tc.blob), wantNone, tc.lim)
 			if err == nil {
 				t.Fatalf("Walk of a %d-byte gzip of 100 MiB succeeded", len(blob))
 			}
@@ -96,5 +104,88 @@ func TestFormatSize(t *testing.T) {
 	want := []string{"64 GiB", "256 MiB", "3 KiB", "1000 bytes", "1048577 bytes"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+// manyFiles streams a tar of n empty files, never holding it in memory.
+func manyFiles(t *testing.T, n int) io.ReadCloser {
+	t.Helper()
+	pr, pw := io.Pipe()
+	go func() {
+		bw := bufio.NewWriterSize(pw, 1<<20)
+		tw := tar.NewWriter(bw)
+		for i := range n {
+			hdr := &tar.Header{Name: fmt.Sprintf("usr/share/f/%07d", i), Typeflag: tar.TypeReg, Mode: 0o644}
+			if err := tw.WriteHeader(hdr); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		err := tw.Close()
+		if err == nil {
+			err = bw.Flush()
+		}
+		pw.CloseWithError(err)
+	}()
+	t.Cleanup(func() { pr.Close() })
+	return pr
+}
+
+// A layer of many tiny files costs no memory per file; past MaxEntries it
+// is an error.
+func TestWalkManyFiles(t *testing.T) {
+	const n = 200_000
+	t.Run("within limits", func(t *testing.T) {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		res, err := Walk(context.Background(), "L", manyFiles(t, n), wantSet("var/lib/dpkg/status"), Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if res.Entries != n || res.Bytes != n*512+1024 {
+			t.Errorf("Entries, Bytes = %d, %d; want %d, %d", res.Entries, res.Bytes, n, n*512+1024)
+		}
+		if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 4<<20 {
+			t.Errorf("heap grew by %d bytes over a walk of %d files, want < 4 MiB", grew, n)
+		}
+	})
+	t.Run("too many", func(t *testing.T) {
+		_, err := Walk(context.Background(), "L", manyFiles(t, n), wantNone, Limits{MaxEntries: n / 2})
+		if want := "layer L: more than 100000 tar entries"; err == nil || err.Error() != want {
+			t.Errorf("Walk error = %v, want %s", err, want)
+		}
+	})
+}
+
+// Large wanted files are kept in a temporary file that has no name left
+// behind; Close releases it.
+func TestWalkKeepsLargeFilesOnDisk(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	big := make([]byte, 3<<20)
+	rand.NewChaCha8([32]byte{1}).Read(big)
+	blob := buildTar(t, reg("usr/bin/app", string(big)), reg("etc/os-release", "ID=debian\n"), hardlink("usr/bin/app2", "usr/bin/app"))
+	res, err := Walk(context.Background(), "L", bytes.NewReader(blob), wantSet("usr/bin/app", "etc/os-release"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"usr/bin/app", "usr/bin/app2"} {
+		if b, err := res.ReadFile(p); err != nil || !bytes.Equal(b, big) {
+			t.Errorf("ReadFile(%s) = %d bytes, %v; want the %d bytes written", p, len(b), err, len(big))
+		}
+	}
+	if names, err := os.ReadDir(tmp); err != nil || len(names) != 0 {
+		t.Errorf("temporary directory holds %v (%v), want nothing", names, err)
+	}
+	if err := res.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := []readResult{readFile(res, "usr/bin/app"), readFile(res, "etc/os-release")}
+	want := []readResult{{Err: "read usr/bin/app: layer result closed"}, {Body: "ID=debian\n"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reads after Close (-want +got)\n%s", diff)
 	}
 }

@@ -87,15 +87,17 @@ func TestReadFileLinks(t *testing.T) {
 	}
 }
 
-// A wanted symbolic link makes its target wanted for the rest of the
-// stream, following links seen so far; a target that came earlier and was
-// not wanted is lost.
+// A wanted link makes its target wanted for the rest of the stream,
+// following links seen so far. A target that came earlier, and was not
+// wanted, is pending: ReadPending reads it from a second pass.
 func TestWalkWantedLinkTargets(t *testing.T) {
+	debian := readResult{Body: "ID=debian\n"}
 	for _, tc := range []struct {
-		name    string
-		entries []ent
-		wants   []string
-		want    map[string]readResult
+		name        string
+		entries     []ent
+		wants       []string
+		wantPending []string
+		want        map[string]readResult // after ReadPending
 	}{
 		{
 			name: "target after the link",
@@ -104,7 +106,7 @@ func TestWalkWantedLinkTargets(t *testing.T) {
 				reg("usr/lib/os-release", "ID=debian\n"),
 			},
 			wants: []string{"etc/os-release"},
-			want:  map[string]readResult{"etc/os-release": {Body: "ID=debian\n"}},
+			want:  map[string]readResult{"etc/os-release": debian},
 		},
 		{
 			name: "chain of links, target last",
@@ -125,25 +127,70 @@ func TestWalkWantedLinkTargets(t *testing.T) {
 				reg("usr/lib/os-release", "ID=debian\n"),
 			},
 			wants: []string{"etc/os-release"},
-			want:  map[string]readResult{"etc/os-release": {Body: "ID=debian\n"}},
+			want:  map[string]readResult{"etc/os-release": debian},
 		},
 		{
-			name: "target before the link is lost",
+			name: "target before the link",
 			entries: []ent{
 				reg("usr/lib/os-release", "ID=debian\n"),
 				symlink("etc/os-release", "../usr/lib/os-release"),
 			},
-			wants: []string{"etc/os-release"},
-			want:  map[string]readResult{"etc/os-release": {Err: "read etc/os-release: file does not exist", NotExist: true}},
+			wants:       []string{"etc/os-release"},
+			wantPending: []string{"usr/lib/os-release"},
+			want:        map[string]readResult{"etc/os-release": debian},
 		},
 		{
-			name: "hard link to an unwanted file is lost",
+			name: "hard link to an unwanted file",
 			entries: []ent{
 				reg("usr/bin/python3.11", "ELF"),
 				hardlink("usr/bin/python3", "usr/bin/python3.11"),
 			},
-			wants: []string{"usr/bin/python3"},
-			want:  map[string]readResult{"usr/bin/python3": {Err: "read usr/bin/python3: file does not exist", NotExist: true}},
+			wants:       []string{"usr/bin/python3"},
+			wantPending: []string{"usr/bin/python3.11"},
+			want:        map[string]readResult{"usr/bin/python3": {Body: "ELF"}},
+		},
+		{
+			// The first name is gone from the image once an upper layer
+			// whites it out; the database is still read through the link.
+			name: "package database hard-linked to a temporary name",
+			entries: []ent{
+				reg("tmp/s", "Package: bash\n"),
+				hardlink("var/lib/dpkg/status", "tmp/s"),
+			},
+			wants:       []string{"var/lib/dpkg/status"},
+			wantPending: []string{"tmp/s"},
+			want:        map[string]readResult{"var/lib/dpkg/status": {Body: "Package: bash\n"}},
+		},
+		{
+			name: "target replaced after the link: the last entry counts",
+			entries: []ent{
+				reg("usr/lib/os-release", "ID=old\n"),
+				symlink("etc/os-release", "../usr/lib/os-release"),
+				dir("usr/lib/os-release"),
+				reg("usr/lib/os-release", "ID=debian\n"),
+			},
+			wants: []string{"etc/os-release"},
+			want:  map[string]readResult{"etc/os-release": debian},
+		},
+		{
+			name: "dangling link: pending, and absent after the second pass",
+			entries: []ent{
+				reg("usr/lib/other", "x"),
+				symlink("etc/os-release", "../usr/lib/os-release"),
+			},
+			wants:       []string{"etc/os-release"},
+			wantPending: []string{"usr/lib/os-release"},
+			want:        map[string]readResult{"etc/os-release": {Err: "read etc/os-release: file does not exist", NotExist: true}},
+		},
+		{
+			name: "wanted link replaced by a file: nothing pending",
+			entries: []ent{
+				reg("usr/lib/os-release", "ID=debian\n"),
+				symlink("etc/os-release", "../usr/lib/os-release"),
+				reg("etc/os-release", "ID=alpine\n"),
+			},
+			wants: []string{"etc/os-release"},
+			want:  map[string]readResult{"etc/os-release": {Body: "ID=alpine\n"}},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,14 +199,44 @@ func TestWalkWantedLinkTargets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer res.Close()
+			if diff := cmp.Diff(tc.wantPending, res.Pending); diff != "" {
+				t.Errorf("Pending (-want +got)\n%s", diff)
+			}
+			if err := res.ReadPending(context.Background(), "L", bytes.NewReader(blob), Limits{}); err != nil {
+				t.Fatal(err)
+			}
 			got := map[string]readResult{}
 			for p := range tc.want {
 				got[p] = readFile(res, p)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("(-want +got)\n%s", diff)
+				t.Errorf("reads after ReadPending (-want +got)\n%s", diff)
+			}
+			if res.Pending != nil {
+				t.Errorf("Pending after ReadPending = %q, want none", res.Pending)
 			}
 		})
+	}
+}
+
+// The second pass must read the same layer.
+func TestReadPendingChangedLayer(t *testing.T) {
+	first := buildTar(t, reg("tmp/s", "Package: bash\n"), hardlink("var/lib/dpkg/status", "tmp/s"))
+	second := buildTar(t, reg("tmp/s", "Package: evil\n"), hardlink("var/lib/dpkg/status", "tmp/s"))
+	res, err := Walk(context.Background(), "L", bytes.NewReader(first), wantSet("var/lib/dpkg/status"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	err = res.ReadPending(context.Background(), "L", bytes.NewReader(second), Limits{})
+	want := "layer L: second read for link targets: content changed: blob is " + string(sha(second)) + ", was " + string(sha(first))
+	if err == nil || err.Error() != want {
+		t.Errorf("ReadPending of other bytes: %v, want %s", err, want)
+	}
+	err = res.ReadPending(context.Background(), "L", bytes.NewReader(first[:1000]), Limits{})
+	if want := `layer L: second read for link targets: truncated tar: no end-of-archive block after entry "tmp/s": unexpected EOF`; err == nil || err.Error() != want {
+		t.Errorf("ReadPending of a truncated layer: %v, want %s", err, want)
 	}
 }
 

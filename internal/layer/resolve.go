@@ -45,8 +45,8 @@ func (r *Result) resolve(p string) (string, error) {
 			continue
 		}
 		next := join(cur, c)
-		target, symlink := r.symlinks[next]
-		hardTarget, hard := r.hardlinks[next]
+		target, symlink := r.symTargets[next]
+		hardTarget, hard := r.hardTargets[next]
 		switch {
 		case symlink:
 			if strings.HasPrefix(target, "/") {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -28,14 +29,25 @@ const (
 // directory, symbolic and hard link, and computes the diff_id and the blob
 // digest. name identifies the layer in errors, usually by its digest.
 // Context cancellation is checked between entries. Zero fields of lim take
-// their defaults.
+// their defaults. When Result.Pending is not empty, ReadPending completes
+// the result. Close the result when done.
 func Walk(ctx context.Context, name string, r io.Reader, wants func(path string) bool, lim Limits) (*Result, error) {
-	lim = lim.withDefaults()
+	sp := &spill{}
+	res, err := walk(ctx, r, wants, lim.withDefaults(), sp)
+	if err != nil {
+		sp.close()
+		return nil, fmt.Errorf("layer %s: %w", name, err)
+	}
+	return res, nil
+}
+
+// walk is Walk, keeping large files in sp.
+func walk(ctx context.Context, r io.Reader, wants func(string) bool, lim Limits, sp *spill) (*Result, error) {
 	blob := sha256.New()
 	src := io.TeeReader(r, blob)
 	s, err := Decompress(src, lim)
 	if err != nil {
-		return nil, fmt.Errorf("layer %s: %w", name, err)
+		return nil, err
 	}
 	defer s.Close()
 	diff := sha256.New()
@@ -43,24 +55,25 @@ func Walk(ctx context.Context, name string, r io.Reader, wants func(path string)
 	if s.Compression == None {
 		sink = io.Discard // an uncompressed layer is its own tar: one hash serves both digests
 	}
-	w := &walker{wants: wants, lim: lim, res: newResult(), extra: map[string]bool{}}
-	if err := w.walk(ctx, tar.NewReader(io.TeeReader(s, sink))); err != nil {
-		return nil, fmt.Errorf("layer %s: %w", name, err)
+	w := &walker{wants: wants, lim: lim, res: newResult(sp), extra: map[string]bool{}, extraDirs: map[string]int{}, linked: map[string]bool{}}
+	w.end = &tarEnd{r: io.TeeReader(s, sink)}
+	if err := w.walk(ctx, tar.NewReader(w.end)); err != nil {
+		return nil, err
 	}
 	if _, err := io.Copy(sink, s); err != nil {
-		return nil, fmt.Errorf("layer %s: after the end of the tar: %w", name, err)
+		return nil, fmt.Errorf("after the end of the tar: %w", err)
 	}
 	if _, err := io.Copy(io.Discard, src); err != nil {
-		return nil, fmt.Errorf("layer %s: %w", name, err)
+		return nil, err
 	}
 	res := w.res
 	res.DiffID, res.BlobDigest, res.Bytes = digest(diff), digest(blob), s.Uncompressed()
 	if sink == io.Discard {
 		res.DiffID = res.BlobDigest
 	}
-	slices.Sort(res.Whiteouts)
-	slices.Sort(res.Opaques)
-	res.Whiteouts, res.Opaques = slices.Compact(res.Whiteouts), slices.Compact(res.Opaques)
+	res.Whiteouts, res.Opaques = sortedUnique(res.Whiteouts), sortedUnique(res.Opaques)
+	res.Symlinks = slices.Sorted(maps.Keys(res.symTargets))
+	res.Pending = w.pending()
 	return res, nil
 }
 
@@ -68,13 +81,22 @@ func digest(h hash.Hash) strata.Digest {
 	return strata.Digest("sha256:" + hex.EncodeToString(h.Sum(nil)))
 }
 
+func sortedUnique(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
 // walker is the state of one walk.
 type walker struct {
-	wants func(string) bool
-	lim   Limits
-	res   *Result
-	extra map[string]bool // targets of wanted symbolic links
-	last  string          // the last entry read, for errors
+	wants     func(string) bool
+	lim       Limits
+	res       *Result
+	extra     map[string]bool // targets of wanted links, wanted for the rest of the stream
+	extraDirs map[string]int  // the directories holding extra targets
+	linked    map[string]bool // the wanted links
+	recorded  int64           // bytes of names recorded, against lim.MaxRecorded
+	end       *tarEnd         // watches for a tar cut short
+	last      string          // the last entry read, for errors
 }
 
 func (w *walker) walk(ctx context.Context, tr *tar.Reader) error {
@@ -83,6 +105,9 @@ func (w *walker) walk(ctx context.Context, tr *tar.Reader) error {
 			return err
 		}
 		hdr, err := tr.Next()
+		if err == io.EOF && !w.end.complete() {
+			return fmt.Errorf("truncated tar: no end-of-archive block after entry %q: %w", w.last, io.ErrUnexpectedEOF)
+		}
 		if err == io.EOF {
 			return nil
 		}
@@ -93,21 +118,22 @@ func (w *walker) walk(ctx context.Context, tr *tar.Reader) error {
 			return fmt.Errorf("more than %d tar entries", w.lim.MaxEntries)
 		}
 		w.last = hdr.Name
+		w.end.entry(hdr)
 		p, keep, err := w.entry(hdr)
 		if err != nil {
 			return fmt.Errorf("entry %q: %w", hdr.Name, err)
 		}
 		if keep {
-			b, err := io.ReadAll(tr)
+			k, err := w.res.spill.keep(tr, hdr.Size)
 			if err != nil {
 				return w.readError(err)
 			}
-			w.res.files[p] = b
+			w.res.files[p] = k
 		}
 	}
 }
 
-// readError says what a failure to read the next header means.
+// readError says what a failure to read the next header or contents means.
 func (w *walker) readError(err error) error {
 	truncated := errors.Is(err, io.ErrUnexpectedEOF)
 	switch {
@@ -130,8 +156,7 @@ func (w *walker) entry(hdr *tar.Header) (p string, keep bool, err error) {
 	}
 	dir, base := path.Split(p)
 	if strings.HasPrefix(base, whiteoutPrefix) {
-		w.whiteout(path.Clean(dir), base)
-		return "", false, nil
+		return "", false, w.whiteout(path.Clean(dir), base)
 	}
 	w.res.forget(p)
 	switch hdr.Typeflag {
@@ -139,25 +164,45 @@ func (w *walker) entry(hdr *tar.Header) (p string, keep bool, err error) {
 		keep, err = w.keep(p, hdr.Size)
 		return p, keep, err
 	case tar.TypeSymlink:
-		w.symlink(p, hdr.Linkname)
+		return "", false, w.symlink(p, hdr.Linkname)
 	case tar.TypeLink:
 		t, err := cleanEntry(hdr.Linkname)
 		if err != nil {
 			return "", false, fmt.Errorf("hard link target %q: %w", hdr.Linkname, err)
 		}
-		w.res.hardlinks[p] = t
+		if err := w.record(p, t); err != nil {
+			return "", false, err
+		}
+		w.res.hardTargets[p] = t
+		if w.wanted(p) {
+			w.linked[p] = true
+		}
 	}
 	return "", false, nil
 }
 
-func (w *walker) whiteout(dir, base string) {
+func (w *walker) whiteout(dir, base string) error {
 	switch {
 	case base == whiteoutOpaque:
 		w.res.Opaques = append(w.res.Opaques, dir)
+		return w.record(dir)
 	case strings.HasPrefix(base, whiteoutMeta), base == whiteoutPrefix:
-	default:
-		w.res.Whiteouts = append(w.res.Whiteouts, path.Join(dir, strings.TrimPrefix(base, whiteoutPrefix)))
+		return nil
 	}
+	p := path.Join(dir, strings.TrimPrefix(base, whiteoutPrefix))
+	w.res.Whiteouts = append(w.res.Whiteouts, p)
+	return w.record(p)
+}
+
+// record counts the names recorded against Limits.MaxRecorded.
+func (w *walker) record(names ...string) error {
+	for _, n := range names {
+		w.recorded += int64(len(n))
+	}
+	if w.recorded > w.lim.MaxRecorded {
+		return fmt.Errorf("links and whiteouts recorded exceed the %s limit", formatSize(w.lim.MaxRecorded))
+	}
+	return nil
 }
 
 func (w *walker) wanted(p string) bool {
@@ -174,26 +219,4 @@ func (w *walker) keep(p string, size int64) (bool, error) {
 		return false, fmt.Errorf("wanted file of %d bytes exceeds the %s limit", size, formatSize(w.lim.MaxFileSize))
 	}
 	return true, nil
-}
-
-// symlink records a symbolic link. When the link is wanted, what it points
-// to (as far as the links seen so far tell) becomes wanted too; and a link
-// to a directory holding a wanted target moves that target where the link
-// leads.
-func (w *walker) symlink(p, target string) {
-	w.res.symlinks[p] = target
-	var more []string
-	if w.wanted(p) {
-		more = append(more, p)
-	}
-	for e := range w.extra {
-		if strings.HasPrefix(e, p+"/") {
-			more = append(more, e)
-		}
-	}
-	for _, e := range more {
-		if t, err := w.res.resolve(e); err == nil {
-			w.extra[t] = true
-		}
-	}
 }

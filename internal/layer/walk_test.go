@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"testing"
@@ -18,6 +19,7 @@ var _ scan.FileSet = (*Result)(nil)
 type summary struct {
 	DiffID, BlobDigest string
 	Whiteouts, Opaques []string
+	Symlinks, Pending  []string
 	Entries            int
 	Bytes              int64
 	Paths              []string
@@ -28,7 +30,7 @@ func summarize(t *testing.T, res *Result) summary {
 	t.Helper()
 	s := summary{
 		DiffID: string(res.DiffID), BlobDigest: string(res.BlobDigest),
-		Whiteouts: res.Whiteouts, Opaques: res.Opaques,
+		Whiteouts: res.Whiteouts, Opaques: res.Opaques, Symlinks: res.Symlinks, Pending: res.Pending,
 		Entries: res.Entries, Bytes: res.Bytes, Paths: res.Paths(), Files: map[string]string{},
 	}
 	for _, p := range s.Paths {
@@ -47,10 +49,12 @@ func TestWalkCompressions(t *testing.T) {
 		reg("etc/passwd", "root:x:0:0\n"),
 		reg("./var/lib/dpkg/status", "Package: bash\n"),
 		reg("/usr/bin/unwanted", "ELF"),
+		symlink("usr/bin/sh", "dash"),
 	)
 	want := summary{
-		DiffID:  string(sha(layer)),
-		Entries: 4,
+		DiffID:   string(sha(layer)),
+		Symlinks: []string{"usr/bin/sh"},
+		Entries:  5,
 		Bytes:   int64(len(layer)),
 		Paths:   []string{"etc/passwd", "var/lib/dpkg/status"},
 		Files:   map[string]string{"etc/passwd": "root:x:0:0\n", "var/lib/dpkg/status": "Package: bash\n"},
@@ -95,6 +99,13 @@ func TestWalkTrailingPadding(t *testing.T) {
 
 func TestWalkErrors(t *testing.T) {
 	small := buildTar(t, reg("a", "hello"), reg("b", string(bytes.Repeat([]byte("x"), 2000))))
+	zeros := buildTar(t, reg("z", string(make([]byte, 1000))), reg("y", "x"))
+	var links, whiteouts []ent
+	for i := range 200 {
+		links = append(links, symlink(fmt.Sprintf("link-%05d", i), "target"))
+		whiteouts = append(whiteouts, reg(fmt.Sprintf("dir/.wh.gone-%05d", i), ""))
+	}
+	manyLinks, manyWhiteouts := buildTar(t, links...), buildTar(t, whiteouts...)
 	noise := make([]byte, 4000) // incompressible, so that half a gzip is half the tar
 	rand.NewChaCha8([32]byte{}).Read(noise)
 	gz := gzipped(t, buildTar(t, reg("noise", string(noise))))
@@ -108,6 +119,9 @@ func TestWalkErrors(t *testing.T) {
 		{"truncated in a skipped file", small[:512+512+512+100], wantNone, Limits{}, "layer L: truncated tar: unexpected EOF"},
 		{"truncated in a wanted file", small[:512+512+512+100], wantAll, Limits{}, "layer L: truncated tar: unexpected EOF"},
 		{"truncated in a header", small[:512+512+200], wantNone, Limits{}, "layer L: truncated tar: unexpected EOF"},
+		{"truncated at an entry boundary", small[:512+512], wantNone, Limits{}, `layer L: truncated tar: no end-of-archive block after entry "a": unexpected EOF`},
+		{"truncated in padding", small[:512+100], wantAll, Limits{}, `layer L: truncated tar: no end-of-archive block after entry "a": unexpected EOF`},
+		{"truncated after a zero-filled file", zeros[:512+1024], wantNone, Limits{}, `layer L: truncated tar: no end-of-archive block after entry "z": unexpected EOF`},
 		{"truncated gzip", gz[:len(gz)/2], wantNone, Limits{}, "layer L: truncated tar: unexpected EOF"},
 		{"truncated gzip header", gz[:5], wantNone, Limits{}, "layer L: truncated gzip header: unexpected EOF"},
 		{"text file", []byte("hello, world\n"), wantNone, Limits{}, "layer L: not a tar archive"},
@@ -120,6 +134,8 @@ func TestWalkErrors(t *testing.T) {
 		{"wanted file too large", small, wantAll, Limits{MaxFileSize: 1024}, `layer L: entry "b": wanted file of 2000 bytes exceeds the 1 KiB limit`},
 		{"too many entries", small, wantNone, Limits{MaxEntries: 1}, "layer L: more than 1 tar entries"},
 		{"too large", small, wantNone, Limits{MaxBytes: 1000}, "layer L: decompressed size exceeds 1000 bytes limit"},
+		{"too many link names", manyLinks, wantNone, Limits{MaxRecorded: 1000}, `layer L: entry "link-00062": links and whiteouts recorded exceed the 1000 bytes limit`},
+		{"too many whiteout names", manyWhiteouts, wantNone, Limits{MaxRecorded: 1000}, `layer L: entry "dir/.wh.gone-00071": links and whiteouts recorded exceed the 1000 bytes limit`},
 		{"garbage after gzip", append(gzipped(t, small), "junk after the gzip stream"...), wantNone, Limits{}, "layer L: after the end of the tar: gzip: invalid header"},
 		{"corrupt gzip", append([]byte{0x1f, 0x8b}, bytes.Repeat([]byte{7}, 100)...), wantNone, Limits{}, "layer L: gzip: invalid header"},
 	} {

@@ -49,7 +49,10 @@ type Store interface {
 	// ReplaceVulnerabilities replaces the updater's whole set in one
 	// transaction, records the fingerprint and a successful run, and
 	// stores and returns the difference (by record content) from the
-	// previous set.
+	// previous set. Of records with equal keys the last wins; stored
+	// records get Updater set to updater; the diff's lists are sorted by
+	// Key. When nothing changed no diff is stored and the returned diff
+	// has ID 0. A failure leaves the previous set, status and diffs.
 	ReplaceVulnerabilities(ctx context.Context, updater, fingerprint string, vulns []strata.Vulnerability) (*strata.UpdateDiff, error)
 	// Vulnerabilities returns every record, of any updater, for the
 	// ecosystem and release ("" for language ecosystems) whose Package is

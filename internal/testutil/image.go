@@ -1,5 +1,7 @@
 // Package testutil builds test inputs: layer tarballs from file lists, and
-// docker-archive and OCI-layout images from layers, in process (no docker).
+// docker-archive and OCI-layout images from layers, in process (no docker);
+// it reads OCI layout archives and serves images from an in-process
+// registry that may want authentication and counts the blobs it serves.
 // The generator under scripts/gen/testimages uses it too.
 package testutil
 
@@ -7,7 +9,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -18,7 +19,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 // Entry is one tar entry: a regular file (Body), a symbolic link (Link), a
@@ -67,24 +67,27 @@ func Tar(entries ...Entry) ([]byte, error) {
 // compressed selects gzip-compressed layer blobs (as registries and OCI
 // layouts hold them) instead of plain tars (as docker save writes them).
 func Image(compressed bool, layers ...[]byte) (v1.Image, error) {
-	img := empty.Image
-	for i, l := range layers {
-		opener := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(l)), nil }
-		var opts []tarball.LayerOption
-		if !compressed {
-			opts = append(opts, tarball.WithCompressedCaching)
-		}
-		layer, err := tarball.LayerFromOpener(opener, opts...)
+	c := None
+	if compressed {
+		c = Gzip
+	}
+	var ls []v1.Layer
+	for i, tar := range layers {
+		l, err := Layer(tar, c, "")
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", i+1, err)
 		}
-		if !compressed {
-			layer = uncompressed{layer}
-		}
-		img, err = mutate.AppendLayers(img, layer)
-		if err != nil {
-			return nil, fmt.Errorf("layer %d: %w", i+1, err)
-		}
+		ls = append(ls, l)
+	}
+	return ImageOf(ls...)
+}
+
+// ImageOf assembles an image from layers, bottom first, with a linux/amd64
+// config and a fixed creation time.
+func ImageOf(layers ...v1.Layer) (v1.Image, error) {
+	img, err := mutate.AppendLayers(empty.Image, layers...)
+	if err != nil {
+		return nil, err
 	}
 	cfg, err := img.ConfigFile()
 	if err != nil {
@@ -93,22 +96,6 @@ func Image(compressed bool, layers ...[]byte) (v1.Image, error) {
 	cfg = cfg.DeepCopy()
 	cfg.OS, cfg.Architecture, cfg.Created = "linux", "amd64", v1.Time{Time: epoch}
 	return mutate.ConfigFile(img, cfg)
-}
-
-// uncompressed makes a layer whose blob is the plain tar, as in docker
-// save archives.
-type uncompressed struct{ v1.Layer }
-
-func (u uncompressed) Digest() (v1.Hash, error)            { return u.DiffID() }
-func (u uncompressed) Compressed() (io.ReadCloser, error)  { return u.Uncompressed() }
-func (u uncompressed) MediaType() (types.MediaType, error) { return types.DockerUncompressedLayer, nil }
-func (u uncompressed) Size() (int64, error) {
-	rc, err := u.Uncompressed()
-	if err != nil {
-		return 0, err
-	}
-	defer rc.Close()
-	return io.Copy(io.Discard, rc)
 }
 
 // WriteDockerArchive writes img as a docker save archive tagged tag.
