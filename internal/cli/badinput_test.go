@@ -169,3 +169,27 @@ func TestFailOn(t *testing.T) {
 		t.Errorf("--fail-on Low with only Unknown-severity advisories: exit %d, want 0", code)
 	}
 }
+
+func TestDelete(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "strata.db")
+	out := mustRun(t, "index", "--db", db, readmeImage)
+	const manifest = "sha256:51f85bbd5e59619fe63331ac02d8c67521b7772f7ea0dce923ffd82dc2b7a682"
+	if !strings.Contains(out, `"manifest_digest": "`+manifest+`"`) {
+		t.Fatalf("index output lacks manifest %s:\n%.300s", manifest, out)
+	}
+	if got := mustRun(t, "delete", "--db", db, manifest); got != "deleted "+manifest+"\n" {
+		t.Errorf("delete: %q", got)
+	}
+	_, errOut, code := run(t, "delete", "--db", db, manifest)
+	if want := manifest + ": no such indexed image"; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("second delete: exit %d, %q; want 1 and %q", code, errOut, want)
+	}
+	if _, errOut, code := run(t, "delete", "--db", db, "sha256:abc"); code != 1 || !strings.Contains(errOut, "want 64 hex digits") {
+		t.Errorf("bad digest: exit %d, %q", code, errOut)
+	}
+	// The layer was read again: its reports went with the only image using it.
+	out = mustRun(t, "index", "--db", db, readmeImage)
+	if !strings.Contains(out, `"layers_read": 1`) {
+		t.Errorf("re-index after delete did not read the layer:\n%.300s", out)
+	}
+}
