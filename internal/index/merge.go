@@ -19,8 +19,13 @@ type layerReports struct {
 
 // merge applies the layers bottom to top, as the image's root file system
 // would be assembled: a whiteout or opaque directory removes the package
-// databases lower layers put beneath it, and a database file present in a
-// layer replaces, wholesale, what lower layers listed in the same file.
+// databases lower layers put beneath it (and so does a symbolic link,
+// which the walk report lists among the opaque paths: a directory replaced
+// by a link is gone), and a database file present in a layer replaces,
+// wholesale, what lower layers listed in the same file. A directory
+// replaced by a regular file is not seen: that would take recording every
+// file of every layer, for a change that package databases' directories do
+// not undergo in practice.
 // A package keeps the layer that first installed it, even when an upper
 // layer rewrites its database.
 func merge(layers []layerReports) (*strata.Distribution, []strata.Package) {

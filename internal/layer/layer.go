@@ -16,14 +16,16 @@
 // A layer is an error, never a partial result, when it is not a tar, is
 // cut short (even at an entry boundary, which archive/tar takes for a
 // clean end), names a path or hard link outside its root, or passes a
-// limit (see Limits); the error names the layer and the entry.
+// limit (see Limits); the error names the layer, and the entry at fault
+// where there is one.
 //
 // A wanted link whose target came earlier in the stream, and was not itself
 // wanted, cannot be read in one pass: a hard link always names an earlier
 // entry (a package database reached through a hard link whose first name a
 // later layer deletes), and a symbolic link may. Walk lists such targets in
 // Result.Pending, and ReadPending reads the layer a second time for just
-// those files. Only layers with such links pay for the second read.
+// those files. Only layers with such links, or with wanted links to files
+// they do not hold (a target in a lower layer), pay for the second read.
 package layer
 
 import (

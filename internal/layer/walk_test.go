@@ -55,9 +55,9 @@ func TestWalkCompressions(t *testing.T) {
 		DiffID:   string(sha(layer)),
 		Symlinks: []string{"usr/bin/sh"},
 		Entries:  5,
-		Bytes:   int64(len(layer)),
-		Paths:   []string{"etc/passwd", "var/lib/dpkg/status"},
-		Files:   map[string]string{"etc/passwd": "root:x:0:0\n", "var/lib/dpkg/status": "Package: bash\n"},
+		Bytes:    int64(len(layer)),
+		Paths:    []string{"etc/passwd", "var/lib/dpkg/status"},
+		Files:    map[string]string{"etc/passwd": "root:x:0:0\n", "var/lib/dpkg/status": "Package: bash\n"},
 	}
 	for _, tc := range []struct {
 		name string

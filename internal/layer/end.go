@@ -1,0 +1,59 @@
+package layer
+
+import (
+	"archive/tar"
+	"io"
+	"strings"
+)
+
+// tarEnd watches the end of the uncompressed stream. archive/tar takes a
+// stream that stops at an entry boundary, or within an entry's padding, for
+// a complete archive; a complete one ends with a zero block.
+type tarEnd struct {
+	r       io.Reader
+	n       int64 // bytes read
+	dataEnd int64 // where the last entry's padded contents end, as far as known
+	zeros   int   // trailing zero bytes read, up to a block
+	eof     bool  // the stream ended under the tar reader
+}
+
+func (t *tarEnd) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.n += int64(n)
+	i := n
+	for i > 0 && p[i-1] == 0 && n-i < 512 {
+		i--
+	}
+	if i == 0 {
+		t.zeros = min(t.zeros+n, 512)
+	} else {
+		t.zeros = n - i
+	}
+	t.eof = t.eof || err == io.EOF
+	return n, err
+}
+
+// entry notes where the contents of the entry just read end. Links,
+// devices, directories and fifos have none, whatever their size says; the
+// stored size of a sparse file is not known: its contents end after its
+// header, as far as this check goes.
+func (t *tarEnd) entry(hdr *tar.Header) {
+	t.dataEnd = t.n
+	switch hdr.Typeflag {
+	case tar.TypeLink, tar.TypeSymlink, tar.TypeChar, tar.TypeBlock, tar.TypeDir, tar.TypeFifo, tar.TypeGNUSparse:
+		return
+	}
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return
+		}
+	}
+	t.dataEnd += (hdr.Size + 511) &^ 511
+}
+
+// complete says whether the tar reader stopped at an end-of-archive block
+// past the last entry's contents (or at a stream of no bytes at all, an
+// empty layer).
+func (t *tarEnd) complete() bool {
+	return !t.eof || t.n == 0 || (t.zeros >= 512 && t.n >= t.dataEnd+512)
+}
