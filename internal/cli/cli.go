@@ -29,6 +29,7 @@ Usage:
   strata scan [flags] IMAGE      index an image and report its vulnerabilities
   strata index [flags] IMAGE     index an image and print its packages (JSON)
   strata update [flags] [FEED…]  load vulnerability feeds into the store
+  strata serve [flags]           serve the HTTP API (Clair v4-compatible)
   strata delete DIGEST…          forget indexed images and their unshared layers
   strata version                 print the version
   strata help [COMMAND]          show help
@@ -54,6 +55,7 @@ var commands = map[string]command{
 	"index":   {runIndex, indexHelp},
 	"delete":  {runDelete, deleteHelp},
 	"update":  {runUpdate, updateHelp},
+	"serve":   {runServe, serveUsage},
 	"version": {runVersion, "Usage: strata version\n\nPrints strata's version and the Go version it was built with.\n"},
 }
 

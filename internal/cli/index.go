@@ -16,7 +16,8 @@ A layer already indexed (by this or another image) is not read again.
 
 func runIndex(ctx context.Context, e *env, args []string) error {
 	fs, common := newFlags(e, "index", indexHelp)
-	platform := fs.String("platform", "", "platform to pick from a multi-platform image, os/arch[/variant] (default the host's)")
+	var img imageFlags
+	img.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -29,7 +30,11 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ir, err := indexImage(ctx, e, st, fs.Arg(0), *platform)
+	opts, err := img.options()
+	if err != nil {
+		return err
+	}
+	ir, err := indexImage(ctx, e, st, fs.Arg(0), opts)
 	if err != nil {
 		return err
 	}

@@ -21,8 +21,12 @@ image, is not read again), matches its packages against the vulnerability
 data in the store ("strata update" loads it) and prints the findings.
 
 IMAGE is a docker save archive (.tar or .tar.gz), an OCI image layout (a
-directory, or a .tar/.tar.gz of one) or an unpacked root file system
-directory.
+directory, or a .tar/.tar.gz of one), an unpacked root file system
+directory, or a registry reference (registry.example.com/team/app:1.2 or
+…@sha256:…). Registry credentials come from --username with
+--password-stdin or $STRATA_REGISTRY_USERNAME/$STRATA_REGISTRY_PASSWORD,
+else from the docker config ($DOCKER_CONFIG or ~/.docker/config.json);
+a layer already indexed is not downloaded.
 
 The report goes to stdout: a table, or with --format json a Clair v4
 VulnerabilityReport with strata's reasons. Progress goes to stderr when it
@@ -35,7 +39,7 @@ type scanFlags struct {
 	severity      string
 	failOn        string
 	ignoreUnfixed bool
-	platform      string
+	image         imageFlags
 }
 
 func runScan(ctx context.Context, e *env, args []string) error {
@@ -45,7 +49,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.severity, "severity", "Unknown", "report only findings at or above this severity (Unknown, Negligible, Low, Medium, High, Critical)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 2 when a reported finding is at or above this severity")
 	fs.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fixed version")
-	fs.StringVar(&f.platform, "platform", "", "platform to pick from a multi-platform image, os/arch[/variant] (default the host's)")
+	f.image.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,7 +77,11 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ir, err := indexImage(ctx, e, st, fs.Arg(0), f.platform)
+	opts, err := f.image.options()
+	if err != nil {
+		return err
+	}
+	ir, err := indexImage(ctx, e, st, fs.Arg(0), opts)
 	if err != nil {
 		return err
 	}
@@ -112,8 +120,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 
 // indexImage opens an image and indexes it into st, with progress on a
 // terminal.
-func indexImage(ctx context.Context, e *env, st index.Store, ref, platform string) (*strata.IndexReport, error) {
-	im, err := image.Open(ctx, ref, image.Options{Platform: platform})
+func indexImage(ctx context.Context, e *env, st index.Store, ref string, opts image.Options) (*strata.IndexReport, error) {
+	im, err := image.Open(ctx, ref, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/strata-scan/strata/internal/image"
+)
+
+// imageFlags are the flags of the verbs that open an image.
+type imageFlags struct {
+	platform      string
+	insecure      bool
+	username      string
+	passwordStdin bool
+}
+
+func (f *imageFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.platform, "platform", "", "platform to pick from a multi-platform image, os/arch[/variant] (default the host's)")
+	fs.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP to the registry")
+	fs.StringVar(&f.username, "username", os.Getenv("STRATA_REGISTRY_USERNAME"), "registry user name (default $STRATA_REGISTRY_USERNAME; else the docker config's credentials)")
+	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the registry password from standard input (default $STRATA_REGISTRY_PASSWORD)")
+}
+
+func (f *imageFlags) options() (image.Options, error) {
+	opts := image.Options{Platform: f.platform, Insecure: f.insecure, Username: f.username, Password: os.Getenv("STRATA_REGISTRY_PASSWORD")}
+	if f.passwordStdin {
+		if f.username == "" {
+			return opts, errors.New("--password-stdin needs --username")
+		}
+		b, err := io.ReadAll(io.LimitReader(os.Stdin, 64<<10))
+		if err != nil {
+			return opts, err
+		}
+		opts.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	return opts, nil
+}

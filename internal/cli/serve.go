@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/strata-scan/strata/internal/httpapi"
+	"github.com/strata-scan/strata/internal/store"
+	"github.com/strata-scan/strata/internal/store/postgres"
+	"github.com/strata-scan/strata/internal/store/sqlite"
+	"github.com/strata-scan/strata/internal/update"
+)
+
+const serveHelp = `Usage: strata serve [flags]
+
+Serves the HTTP API: Clair v4's indexer and matcher routes
+(/indexer/api/v1/…, /matcher/api/v1/…), strata's own under /api/v1/
+(submit an image by registry reference, list images with their
+vulnerability counts, feed update status, the OpenAPI document at
+/api/v1/openapi.json), /healthz, /readyz and /metrics (Prometheus).
+Feeds are updated in the background every updates.interval.
+
+The configuration is one YAML file (--config) over the defaults, then
+environment variables, then the flags --listen, --db, --auth-psk and
+--source. --db takes an SQLite file or a postgres:// URL. The keys, their
+defaults and their environment variables:
+
+`
+
+// serveUsage is the help: serveHelp and the documented example
+// configuration.
+var serveUsage = serveHelp + httpapi.ExampleConfig
+
+// shutdownGrace is how long requests in flight may finish after a signal.
+const shutdownGrace = 30 * time.Second
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs, common := newFlags(e, "serve", serveUsage)
+	configPath := fs.String("config", "", "YAML configuration file")
+	listen := fs.String("listen", "", "address to listen on, host:port (default :6060)")
+	psk := fs.String("auth-psk", "", "base64 pre-shared key: require HS256 JWTs signed with it (as Clair's auth.psk)")
+	sources := sourceFlags{}
+	fs.Var(sources, "source", "NAME=LOCATION: read feed NAME from a file, directory, tarball or URL (repeatable; replaces updates.sources)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return fmt.Errorf("serve takes no arguments, have %q", fs.Args())
+	}
+	cfg, err := serveConfig(*configPath, *listen, common.db, *psk, sources)
+	if err != nil {
+		return err
+	}
+	e.log = serveLogger(e, common.verbose)
+	if cfg.DB == "" {
+		if cfg.DB, err = common.dbPath(); err != nil {
+			return err
+		}
+	}
+	if cfg.Registry.DockerConfig != "" {
+		os.Setenv("DOCKER_CONFIG", cfg.Registry.DockerConfig) // read by the registry keychain
+	}
+	st, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv, err := httpapi.New(cfg, st, e.log)
+	if err != nil {
+		return err
+	}
+	return listenAndServe(ctx, e, cfg, st, srv)
+}
+
+// serveConfig loads the configuration and applies the flags that were set.
+func serveConfig(path, listen, db, psk string, sources sourceFlags) (httpapi.Config, error) {
+	cfg, err := httpapi.LoadConfig(path, os.Getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if listen != "" {
+		cfg.Listen = listen
+	}
+	if db != "" {
+		cfg.DB = db
+	}
+	if psk != "" {
+		if err := cfg.Auth.PSK.Key.UnmarshalText([]byte(psk)); err != nil {
+			return cfg, fmt.Errorf("--auth-psk: %w", err)
+		}
+	}
+	if len(sources) > 0 {
+		cfg.Updates.Sources = sources
+	}
+	return cfg, nil
+}
+
+func serveLogger(e *env, verbose bool) *slog.Logger {
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// openStore opens a PostgreSQL store for a postgres:// (or postgresql://)
+// URL, else the SQLite file at db.
+func openStore(ctx context.Context, db string) (store.Store, error) {
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		s, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return s, nil
+	}
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return s, nil
+}
+
+// listenAndServe serves until ctx ends, then lets requests in flight
+// finish. The feed updates run beside it.
+func listenAndServe(ctx context.Context, e *env, cfg httpapi.Config, st store.Store, srv *httpapi.Server) error {
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	updated := make(chan struct{})
+	go func() {
+		defer close(updated)
+		updateFeeds(ctx, e.log, st, cfg.Updates, srv.Metrics())
+	}()
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	fmt.Fprintf(e.stderr, "strata serve: listening on http://%s\n", ln.Addr())
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		sctx, scancel := context.WithTimeout(context.Background(), shutdownGrace)
+		err = hs.Shutdown(sctx)
+		scancel()
+	}
+	cancel()
+	<-updated
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// updateFeeds updates the configured feeds now and then every interval,
+// until ctx ends. An interval of 0 turns background updates off.
+func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg httpapi.Updates, m *httpapi.Metrics) {
+	if cfg.Interval == 0 {
+		return
+	}
+	names := slices.Clone(cfg.Feeds)
+	for n := range cfg.Sources {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	us, err := selectUpdaters(names) // the configuration was validated: no error
+	if err != nil {
+		log.Error("feed updates", "err", err)
+		return
+	}
+	r := &update.Runner{Store: st, Client: &http.Client{Timeout: cfg.Timeout}, Log: log}
+	for {
+		for _, u := range us {
+			result := "updated"
+			out, err := r.Run(ctx, u, cfg.Sources[u.Name()])
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				result = "failed"
+				log.Error("feed update failed", "updater", u.Name(), "err", err)
+			case out.Unchanged:
+				result = "unchanged"
+			}
+			m.FeedUpdate(u.Name(), result)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(cfg.Interval):
+		}
+	}
+}
