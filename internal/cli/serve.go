@@ -66,8 +66,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	if cfg.Registry.DockerConfig != "" {
-		os.Setenv("DOCKER_CONFIG", cfg.Registry.DockerConfig) // read by the registry keychain
+	if cfg.Registry.DockerConfig != "" { // read by the registry keychain
+		if err := os.Setenv("DOCKER_CONFIG", cfg.Registry.DockerConfig); err != nil {
+			return fmt.Errorf("registry.docker_config: %w", err)
+		}
 	}
 	st, err := openStore(ctx, cfg.DB)
 	if err != nil {
@@ -180,7 +182,7 @@ func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg http
 		log.Error("feed updates", "err", err)
 		return
 	}
-	r := &update.Runner{Store: st, Client: &http.Client{Timeout: cfg.Timeout}, Log: log}
+	r := &update.Runner{Store: st, Client: &http.Client{Timeout: time.Duration(cfg.Timeout)}, Log: log}
 	for {
 		for _, u := range us {
 			result := "updated"
@@ -199,7 +201,7 @@ func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg http
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(cfg.Interval):
+		case <-time.After(time.Duration(cfg.Interval)):
 		}
 	}
 }
