@@ -74,7 +74,7 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 	for _, u := range us {
 		out, err := r.Run(ctx, u, sources[u.Name()])
 		if err != nil {
-			fmt.Fprintf(e.stderr, "%s: %v\n", u.Name(), err)
+			fmt.Fprintln(e.stderr, err)
 			failed = append(failed, u.Name())
 			continue
 		}

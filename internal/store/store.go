@@ -34,6 +34,20 @@ type Store interface {
 	LayerReport(ctx context.Context, layer strata.Digest, scanner, version string) (*strata.LayerReport, error)
 	// PutLayerReport stores (or replaces) a layer report.
 	PutLayerReport(ctx context.Context, r *strata.LayerReport) error
+	// PutLayerBlob records (or replaces) the diff_id of a layer blob.
+	PutLayerBlob(ctx context.Context, blob, diffID strata.Digest) error
+	// LayerDiffID returns the recorded diff_id of a layer blob, or
+	// ErrNotFound.
+	LayerDiffID(ctx context.Context, blob strata.Digest) (strata.Digest, error)
+
+	// Lock waits for, and takes, the lock named key, shared by every
+	// process on the store: unlock releases it, and it is released too when
+	// the process holding it dies. It returns ctx's error when ctx ends
+	// first.
+	Lock(ctx context.Context, key string) (unlock func(), err error)
+	// TryLock takes the lock named key when it is free; ok is false when
+	// another holds it.
+	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)
 
 	// PutIndexReport stores (or replaces) the index report of a manifest,
 	// with the manifest's layers.
