@@ -193,6 +193,8 @@ func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg http
 			case err != nil:
 				result = "failed"
 				log.Error("feed update failed", "updater", u.Name(), "err", err)
+			case out.Busy:
+				result = "busy"
 			case out.Unchanged:
 				result = "unchanged"
 			}

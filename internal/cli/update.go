@@ -78,6 +78,10 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 			failed = append(failed, u.Name())
 			continue
 		}
+		if out.Busy {
+			fmt.Fprintf(e.stdout, "%s: skipped: another strata process is updating it now\n", out.Updater)
+			continue
+		}
 		if out.Unchanged {
 			fmt.Fprintf(e.stdout, "%s: unchanged (%d records)\n", out.Updater, out.Records)
 			continue

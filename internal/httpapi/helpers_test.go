@@ -16,22 +16,24 @@ import (
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/report"
+	"github.com/strata-scan/strata/internal/store"
 	"github.com/strata-scan/strata/internal/store/sqlite"
 	"github.com/strata-scan/strata/internal/testutil"
 	"github.com/strata-scan/strata/internal/update"
 	"github.com/strata-scan/strata/internal/update/debian"
 )
 
-// api is a server under test over a fresh SQLite store holding the
-// DSA.excerpt.list records.
+// api is a server under test over a store holding the DSA.excerpt.list
+// records.
 type api struct {
 	t   *testing.T
 	srv *Server
 	url string
-	st  *sqlite.Store
+	st  store.Store
 }
 
-// newAPI starts a server with the defaults changed by edit (may be nil).
+// newAPI starts a server over a fresh SQLite store with the defaults
+// changed by edit (may be nil).
 func newAPI(t *testing.T, edit func(*Config)) *api {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "strata.db"))
@@ -39,6 +41,13 @@ func newAPI(t *testing.T, edit func(*Config)) *api {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return serveStore(t, st, edit)
+}
+
+// serveStore loads the DSA.excerpt.list records into st and starts a
+// server over it with the defaults changed by edit (may be nil).
+func serveStore(t *testing.T, st store.Store, edit func(*Config)) *api {
+	t.Helper()
 	r := &update.Runner{Store: st}
 	if _, err := r.Run(t.Context(), debian.Updater{}, []string{"testdata/DSA.excerpt.list"}); err != nil {
 		t.Fatal(err)
@@ -121,21 +130,22 @@ type blobs struct {
 	url   string
 	mu    sync.Mutex
 	data  map[strata.Digest][]byte
-	gets  int
+	gets  map[strata.Digest]int
 	block chan struct{} // when not nil, each GET waits for it to close
 	got   chan struct{} // when not nil, told of each GET
 }
 
 func serveBlobs(t *testing.T) *blobs {
-	b := &blobs{data: map[strata.Digest][]byte{}}
+	b := &blobs{data: map[strata.Digest][]byte{}, gets: map[strata.Digest]int{}}
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer layer-token" {
 			http.Error(w, "no token", http.StatusUnauthorized)
 			return
 		}
 		b.mu.Lock()
-		data, ok := b.data[strata.Digest(strings.TrimPrefix(r.URL.Path, "/blobs/"))]
-		b.gets++
+		d := strata.Digest(strings.TrimPrefix(r.URL.Path, "/blobs/"))
+		data, ok := b.data[d]
+		b.gets[d]++
 		block, got := b.block, b.got
 		b.mu.Unlock()
 		if got != nil {
@@ -165,10 +175,22 @@ func (b *blobs) add(blob []byte) ManifestLayer {
 		Headers: map[string][]string{"Authorization": {"Bearer layer-token"}}}
 }
 
+// count returns the number of GETs of all blobs.
 func (b *blobs) count() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.gets
+	n := 0
+	for _, c := range b.gets {
+		n += c
+	}
+	return n
+}
+
+// countOf returns the number of GETs of one blob.
+func (b *blobs) countOf(d strata.Digest) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.gets[d]
 }
 
 // busterLayer is a layer holding testdata/buster-excerpt: Debian 10 with

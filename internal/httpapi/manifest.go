@@ -82,8 +82,9 @@ func isToken(s string) bool {
 
 // manifestImage makes the image the indexer reads: each layer is fetched from
 // its URI when opened, and its blob digest is verified as it is read. A
-// Clair manifest gives no diff_ids, so the layer cache (keyed by diff_id)
-// cannot be consulted before a layer is read.
+// Clair manifest gives no diff_ids: the indexer finds a layer's cached
+// reports through the diff_id it recorded for the blob when it first read
+// it, and then does not fetch the layer at all.
 func (s *Server) manifestImage(m *Manifest) *image.Image {
 	im := &image.Image{Ref: string(m.Hash), ManifestDigest: m.Hash}
 	for _, l := range m.Layers {

@@ -41,7 +41,7 @@ func newMetrics(st store.Store, feeds []string) *Metrics {
 			Name: "strata_index_reports_total", Help: "Index requests, by whether the manifest was indexed or its stored report was current (cached).",
 		}, []string{"result"}),
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "strata_feed_updates_total", Help: "Feed update runs by feed and result (updated, unchanged, failed).",
+			Name: "strata_feed_updates_total", Help: "Feed update runs by feed and result (updated, unchanged, busy, failed).",
 		}, []string{"updater", "result"}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.layers, m.reports, m.updates,
@@ -68,7 +68,7 @@ func (m *Metrics) layerIndexed(_, _ int, _ strata.Digest, cached bool) {
 }
 
 // FeedUpdate records one feed update run: result is "updated",
-// "unchanged" or "failed".
+// "unchanged", "busy" (another replica was updating it) or "failed".
 func (m *Metrics) FeedUpdate(updater, result string) {
 	m.updates.WithLabelValues(updater, result).Inc()
 }

@@ -6,15 +6,20 @@
 // The layer digest is the diff_id, the digest of the uncompressed tar, so
 // a layer is indexed once whether it comes gzip-compressed from a registry
 // or an OCI layout or uncompressed from a docker archive; a cached layer is
-// not even opened (nor downloaded). When a scanner's version changes, the
+// not even opened (nor downloaded). A layer known only by the digest of its
+// blob (as a Clair manifest gives it) is found in the cache through the
+// diff_id recorded when the blob was first read. When a scanner's version changes, the
 // layers are read again for that scanner only. A layer is read a second
 // time only when a wanted link leads to a file that came earlier in its
 // tar (a package database hard-linked to a name a later layer deletes).
+//
+// A layer is read under the store's lock on it, shared by every process on
+// the store, and the cache is looked at again once the lock is held, so
+// that replicas asked for the same layer at once read it once.
 package index
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -26,7 +31,6 @@ import (
 	"github.com/strata-scan/strata/internal/layer"
 	"github.com/strata-scan/strata/internal/scan"
 	"github.com/strata-scan/strata/internal/scan/scanners"
-	"github.com/strata-scan/strata/internal/store"
 )
 
 // The tar walk's own report is cached like a scanner's, under this name
@@ -44,6 +48,9 @@ const (
 type Store interface {
 	LayerReport(ctx context.Context, layer strata.Digest, scanner, version string) (*strata.LayerReport, error)
 	PutLayerReport(ctx context.Context, r *strata.LayerReport) error
+	PutLayerBlob(ctx context.Context, blob, diffID strata.Digest) error
+	LayerDiffID(ctx context.Context, blob strata.Digest) (strata.Digest, error)
+	Lock(ctx context.Context, key string) (unlock func(), err error)
 	PutIndexReport(ctx context.Context, r *strata.IndexReport) error
 }
 
@@ -98,66 +105,11 @@ func (ix *Indexer) Index(ctx context.Context, im *image.Image) (*strata.IndexRep
 	return rep, nil
 }
 
-// layer returns the reports of one layer, from the cache where every
-// scanner's report is there, else by reading the layer once for the
-// scanners that lack one. read says whether the layer was read.
-func (ix *Indexer) layer(ctx context.Context, l image.Layer) (layerReports, bool, error) {
-	lr := layerReports{digest: l.DiffID}
-	var missing []scan.Scanner
-	needWalk := true
-	if l.DiffID != "" {
-		var err error
-		lr.walk, err = ix.cached(ctx, l.DiffID, walkName, walkVersion)
-		if err != nil {
-			return lr, false, err
-		}
-		needWalk = lr.walk == nil
-		for _, s := range ix.Scanners {
-			r, err := ix.cached(ctx, l.DiffID, s.Name(), s.Version())
-			if err != nil {
-				return lr, false, err
-			}
-			if r == nil {
-				missing = append(missing, s)
-				continue
-			}
-			lr.scanners = append(lr.scanners, r)
-		}
-	} else {
-		missing = ix.Scanners
-	}
-	if !needWalk && len(missing) == 0 {
-		return lr, false, nil
-	}
-	fresh, err := ix.read(ctx, l, missing)
-	if err != nil {
-		return lr, true, err
-	}
-	lr.digest = fresh.digest
-	lr.walk = fresh.walk
-	lr.scanners = append(lr.scanners, fresh.scanners...)
-	return lr, true, nil
-}
-
-func (ix *Indexer) cached(ctx context.Context, d strata.Digest, name, version string) (*strata.LayerReport, error) {
-	r, err := ix.Store.LayerReport(ctx, d, name, version)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("layer %s: read cache: %w", d, err)
-	}
-	return r, nil
-}
-
 // read walks the layer for the given scanners (a second time when wanted
 // links lead to files the first walk could not keep: see layer.Walk),
 // stores their reports and the walk's, and returns them.
 func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (layerReports, error) {
-	name := string(l.DiffID)
-	if name == "" {
-		name = string(l.Blob)
-	}
+	name := layerName(l)
 	wants := func(p string) bool {
 		for _, s := range ss {
 			if s.Wants(p) {

@@ -41,9 +41,10 @@ type Store interface {
 	LayerDiffID(ctx context.Context, blob strata.Digest) (strata.Digest, error)
 
 	// Lock waits for, and takes, the lock named key, shared by every
-	// process on the store: unlock releases it, and it is released too when
-	// the process holding it dies. It returns ctx's error when ctx ends
-	// first.
+	// Store on the same database (on PostgreSQL, in every process; on
+	// SQLite, in this process): unlock releases it (a second call does
+	// nothing), and it is released too when the process holding it dies.
+	// It returns ctx's error when ctx ends first.
 	Lock(ctx context.Context, key string) (unlock func(), err error)
 	// TryLock takes the lock named key when it is free; ok is false when
 	// another holds it.

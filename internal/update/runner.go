@@ -18,6 +18,7 @@ type Store interface {
 	ReplaceVulnerabilities(ctx context.Context, updater, fingerprint string, vulns []strata.Vulnerability) (*strata.UpdateDiff, error)
 	UpdaterStatus(ctx context.Context, updater string) (*store.UpdaterStatus, error)
 	RecordUpdateFailure(ctx context.Context, updater string, msg string) error
+	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)
 }
 
 // Runner fetches feeds, parses them and replaces each updater's set of
@@ -32,6 +33,7 @@ type Runner struct {
 type Outcome struct {
 	Updater   string
 	Unchanged bool // every location answered "not modified": nothing was parsed
+	Busy      bool // another process was updating the feed: nothing was done (Unchanged is set too)
 	Records   int
 	Diff      *strata.UpdateDiff
 }
@@ -40,11 +42,22 @@ type Outcome struct {
 // are given). Every location is fetched conditionally; when none changed
 // since the last successful run nothing is parsed or written. A failure
 // leaves the stored data as it was and is recorded as the feed's last
-// error.
+// error. The run holds the store's lock "updater:NAME", so that of
+// replicas sharing a store one updates a feed at a time; when another
+// holds it, Run does nothing and says so with Outcome.Busy.
 func (r *Runner) Run(ctx context.Context, u Updater, locs []string) (*Outcome, error) {
 	if len(locs) == 0 {
 		locs = u.Sources()
 	}
+	unlock, ok, err := r.Store.TryLock(ctx, "updater:"+u.Name())
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", u.Name(), err)
+	}
+	if !ok {
+		r.logger().Info("feed skipped: another replica is updating it", "updater", u.Name())
+		return &Outcome{Updater: u.Name(), Unchanged: true, Busy: true}, nil
+	}
+	defer unlock()
 	out, err := r.run(ctx, u, locs)
 	if err != nil {
 		if rerr := r.Store.RecordUpdateFailure(ctx, u.Name(), err.Error()); rerr != nil {

@@ -2,7 +2,8 @@
 // through pgx, shared by several stateless replicas. Its schema is made by
 // the numbered files of migrations/, the same numbers as store/sqlite's,
 // run at Open under an advisory lock so that replicas starting together
-// migrate once.
+// migrate once. Its named locks (Lock, TryLock) are session advisory locks,
+// which PostgreSQL frees when a replica holding one dies.
 package postgres
 
 import (
@@ -19,7 +20,8 @@ import (
 // Store is a store.Store over a PostgreSQL database. It is safe for use by
 // many goroutines and many processes.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	locks *pgxpool.Pool // the sessions that hold named locks (see Lock)
 }
 
 // Open connects to the database that connString names (a URL or keyword/value
@@ -38,11 +40,17 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
 	}
-	return &Store{pool: pool}, nil
+	locks, err := pgxpool.NewWithConfig(ctx, cfg.Copy()) // connects when first used
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
+	}
+	return &Store{pool: pool, locks: locks}, nil
 }
 
-// Close closes the connections.
+// Close closes the connections, releasing the locks still held.
 func (s *Store) Close() error {
+	s.locks.Close()
 	s.pool.Close()
 	return nil
 }

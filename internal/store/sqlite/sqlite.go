@@ -1,7 +1,9 @@
 // Package sqlite is the default store: one SQLite file (modernc.org/sqlite,
 // pure Go) in WAL mode, written through a single connection and read
 // through a pool, so that readers never wait for a long feed update. The
-// schema is made by the numbered files of migrations/, run at Open.
+// schema is made by the numbered files of migrations/, run at Open. Its
+// named locks (Lock, TryLock) are held in this process: they exclude the
+// Stores of one process on a file, not other processes.
 package sqlite
 
 import (
@@ -22,6 +24,7 @@ import (
 // goroutines.
 type Store struct {
 	path string
+	abs  string  // the absolute path, naming the file's locks
 	w    *sql.DB // the one writer connection
 	r    *sql.DB // readers
 }
@@ -47,7 +50,7 @@ func open(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, err
 	}
-	s := &Store{path: path}
+	s := &Store{path: path, abs: abs}
 	// For the large feed updates: 16 KiB pages (set when the file is
 	// created) and a 64 MiB page cache for the writer.
 	s.w, err = openDB(ctx, abs, "_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=1&_txlock=immediate"+

@@ -51,7 +51,7 @@ func TestReopen(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("after reopening (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]int{1}, query[int](t, path, `SELECT version FROM schema_migrations`)); diff != "" {
+	if diff := cmp.Diff([]int{1, 2}, query[int](t, path, `SELECT version FROM schema_migrations`)); diff != "" {
 		t.Errorf("schema_migrations (-want +got):\n%s", diff)
 	}
 }
@@ -163,4 +163,10 @@ func TestPackageKeys(t *testing.T) {
 	if diff := cmp.Diff([]string(nil), keys()); diff != "" {
 		t.Errorf("package keys after deleting the report (-want +got):\n%s", diff)
 	}
+}
+
+// Two stores on one file (two servers in one process) share its locks.
+func TestLockShared(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "strata.db")
+	storetest.TestLockShared(t, open(t, path), open(t, path))
 }

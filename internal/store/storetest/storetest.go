@@ -31,6 +31,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	}{
 		{"LayerReport", testLayerReport},
 		{"LayerReportNotFound", testLayerReportNotFound},
+		{"LayerBlob", testLayerBlob},
+		{"Lock", testLock},
 		{"IndexReport", testIndexReport},
 		{"Manifests", testManifests},
 		{"DeleteIndexReport", testDeleteIndexReport},
