@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/tarend"
 )
 
 const (
@@ -56,7 +57,7 @@ func walk(ctx context.Context, r io.Reader, wants func(string) bool, lim Limits,
 		sink = io.Discard // an uncompressed layer is its own tar: one hash serves both digests
 	}
 	w := &walker{wants: wants, lim: lim, res: newResult(sp), extra: map[string]bool{}, extraDirs: map[string]int{}, linked: map[string]bool{}}
-	w.end = &tarEnd{r: io.TeeReader(s, sink)}
+	w.end = tarend.New(io.TeeReader(s, sink))
 	if err := w.walk(ctx, tar.NewReader(w.end)); err != nil {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ type walker struct {
 	extraDirs map[string]int  // the directories holding extra targets
 	linked    map[string]bool // the wanted links
 	recorded  int64           // bytes of names recorded, against lim.MaxRecorded
-	end       *tarEnd         // watches for a tar cut short
+	end       *tarend.Reader  // watches for a tar cut short
 	last      string          // the last entry read, for errors
 }
 
@@ -105,7 +106,7 @@ func (w *walker) walk(ctx context.Context, tr *tar.Reader) error {
 			return err
 		}
 		hdr, err := tr.Next()
-		if err == io.EOF && !w.end.complete() {
+		if err == io.EOF && !w.end.Complete() {
 			return fmt.Errorf("truncated tar: no end-of-archive block after entry %q: %w", w.last, io.ErrUnexpectedEOF)
 		}
 		if err == io.EOF {
@@ -118,7 +119,7 @@ func (w *walker) walk(ctx context.Context, tr *tar.Reader) error {
 			return fmt.Errorf("more than %d tar entries", w.lim.MaxEntries)
 		}
 		w.last = hdr.Name
-		w.end.entry(hdr)
+		w.end.Entry(hdr)
 		p, keep, err := w.entry(hdr)
 		if err != nil {
 			return fmt.Errorf("entry %q: %w", hdr.Name, err)

@@ -110,12 +110,16 @@ func (r *Runner) run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 	return &Outcome{Updater: u.Name(), Records: len(vulns), Diff: diff}, nil
 }
 
-// fetch reads one location and appends its parsed records to vulns.
+// fetch reads one location and appends its parsed records to vulns. A
+// location that yields no record at all (an empty file, the wrong kind of
+// file, a tarball without the feed's documents) is an error: replacing a
+// feed's records with nothing must never happen by mistake.
 func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerprint, vulns *[]strata.Vulnerability) (Fingerprint, error) {
 	client := r.Client
 	if client == nil {
 		client = http.DefaultClient
 	}
+	before := len(*vulns)
 	fp, err := Fetch(ctx, client, loc, prev, func(d Document) error {
 		vs, err := u.Parse(ctx, d.Name, d.Body)
 		if err != nil {
@@ -124,6 +128,9 @@ func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerpr
 		*vulns = append(*vulns, vs...)
 		return nil
 	})
+	if err == nil && len(*vulns) == before {
+		err = fmt.Errorf("%s: no %s records found in it (is it a %s feed?)", loc, u.Name(), u.Name())
+	}
 	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return "", fmt.Errorf("update %s: %w", u.Name(), err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/store/sqlite"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // lines is a toy feed: one record per line "ID PACKAGE FIXED"; a line
@@ -114,6 +115,15 @@ func TestRunner(t *testing.T) {
 	if !strings.Contains(status.LastError, "want 3 fields") {
 		t.Errorf("last error = %q", status.LastError)
 	}
+	// An empty feed is refused too: it would wipe the data.
+	body.Store("")
+	_, err = r.Run(ctx, u, nil)
+	if want := "update lines: " + srv.URL + "/feed: no lines records found in it (is it a lines feed?)"; err == nil || err.Error() != want {
+		t.Errorf("empty feed: error = %v, want %q", err, want)
+	}
+	if diff := cmp.Diff([]string{"CVE-1", "CVE-2"}, ids(t, st, "bash", "curl")); diff != "" {
+		t.Errorf("data after an empty update (-want +got):\n%s", diff)
+	}
 	// A changed feed replaces the set and reports the difference.
 	body.Store("CVE-1 bash 5.2-2\nCVE-3 zlib 1.2-3\n")
 	out, err = r.Run(ctx, u, nil)
@@ -126,8 +136,8 @@ func TestRunner(t *testing.T) {
 	// Several local locations make one set.
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
-	writeFile(t, a, []byte("DSA-1 openssl 3.0.11-1\n"))
-	writeFile(t, b, []byte("DLA-1 curl 7.88-2\n"))
+	testutil.WriteFile(t, a, []byte("DSA-1 openssl 3.0.11-1\n"))
+	testutil.WriteFile(t, b, []byte("DLA-1 curl 7.88-2\n"))
 	if out, err = r.Run(ctx, u, []string{a, b}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/strata-scan/strata/internal/tarend"
+
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -80,18 +82,23 @@ func isTar(br *bufio.Reader) bool {
 }
 
 func readTar(ctx context.Context, name string, r io.Reader, fn func(Document) error) error {
-	tr := tar.NewReader(r)
+	end := tarend.New(r)
+	tr := tar.NewReader(end)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		h, err := tr.Next()
+		if err == io.EOF && !end.Complete() {
+			return fmt.Errorf("fetch %s: read tar: truncated: no end-of-archive block: %w", name, io.ErrUnexpectedEOF)
+		}
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("fetch %s: read tar: %w", name, err)
 		}
+		end.Entry(h)
 		if h.Typeflag != tar.TypeReg {
 			continue
 		}

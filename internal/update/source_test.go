@@ -1,8 +1,6 @@
 package update
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/klauspost/compress/zstd"
 	"github.com/strata-scan/strata/internal/testutil"
 )
 
@@ -36,38 +33,6 @@ func fetchAll(t *testing.T, loc string, prev Fingerprint) ([]doc, Fingerprint, e
 func sha(b []byte) Fingerprint {
 	sum := sha256.Sum256(b)
 	return Fingerprint("sha256:" + hex.EncodeToString(sum[:]))
-}
-
-func writeFile(t *testing.T, path string, b []byte) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func gzipBytes(t *testing.T, b []byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func zstdBytes(t *testing.T, b []byte) []byte {
-	t.Helper()
-	zw, err := zstd.NewWriter(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zw.Close()
-	return zw.EncodeAll(b, nil)
 }
 
 // feedTar is a small feed tarball: two documents, a directory and a
@@ -99,18 +64,18 @@ func TestFetchLocal(t *testing.T) {
 		want    func(path string) []doc
 	}{
 		{"plain.json", []byte(`{"a":1}`), func(p string) []doc { return []doc{{p, `{"a":1}`}} }},
-		{"doc.json.gz", gzipBytes(t, []byte("gzipped\n")), func(p string) []doc { return []doc{{p, "gzipped\n"}} }},
+		{"doc.json.gz", testutil.Gzipped(t, []byte("gzipped\n")), func(p string) []doc { return []doc{{p, "gzipped\n"}} }},
 		{"doc.txt.bz2", bz2, func(p string) []doc { return []doc{{p, "bzip2 document\n"}} }},
-		{"doc.zst", zstdBytes(t, []byte("zstd\n")), func(p string) []doc { return []doc{{p, "zstd\n"}} }},
+		{"doc.zst", testutil.Zstded(t, []byte("zstd\n")), func(p string) []doc { return []doc{{p, "zstd\n"}} }},
 		{"empty", nil, func(p string) []doc { return []doc{{p, ""}} }},
 		{"feed.tar", tarball, tarDocs},
-		{"feed.tgz", gzipBytes(t, tarball), tarDocs},
-		{"feed.tar.zst", zstdBytes(t, tarball), tarDocs},
-		{"feed-no-suffix", gzipBytes(t, tarball), tarDocs},
+		{"feed.tgz", testutil.Gzipped(t, tarball), tarDocs},
+		{"feed.tar.zst", testutil.Zstded(t, tarball), tarDocs},
+		{"feed-no-suffix", testutil.Gzipped(t, tarball), tarDocs},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := writeFile(t, filepath.Join(dir, tt.name), tt.content)
+			path := testutil.WriteFile(t, filepath.Join(dir, tt.name), tt.content)
 			docs, fp, err := fetchAll(t, path, "")
 			if err != nil {
 				t.Fatal(err)
@@ -138,10 +103,10 @@ func tarDocs(p string) []doc {
 
 func TestFetchDirectory(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "b/CVE-2"), []byte("2"))
-	writeFile(t, filepath.Join(dir, "a-c"), []byte("ac"))
-	writeFile(t, filepath.Join(dir, "a/CVE-1"), []byte("1"))
-	writeFile(t, filepath.Join(dir, "a/z.gz"), gzipBytes(t, []byte("unzipped")))
+	testutil.WriteFile(t, filepath.Join(dir, "b/CVE-2"), []byte("2"))
+	testutil.WriteFile(t, filepath.Join(dir, "a-c"), []byte("ac"))
+	testutil.WriteFile(t, filepath.Join(dir, "a/CVE-1"), []byte("1"))
+	testutil.WriteFile(t, filepath.Join(dir, "a/z.gz"), testutil.Gzipped(t, []byte("unzipped")))
 	if err := os.Symlink("a-c", filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +127,8 @@ func TestFetchDirectory(t *testing.T) {
 		t.Errorf("unchanged directory: err = %v, want ErrUnchanged", err)
 	}
 	// Moving content between files changes the fingerprint.
-	writeFile(t, filepath.Join(dir, "a-c"), []byte("a"))
-	writeFile(t, filepath.Join(dir, "a/CVE-1"), []byte("c1"))
+	testutil.WriteFile(t, filepath.Join(dir, "a-c"), []byte("a"))
+	testutil.WriteFile(t, filepath.Join(dir, "a/CVE-1"), []byte("c1"))
 	if _, fp2, err := fetchAll(t, dir, fp); err != nil || fp2 == fp {
 		t.Errorf("changed directory: fingerprint %q, %v; want a new one", fp2, err)
 	}
@@ -171,7 +136,7 @@ func TestFetchDirectory(t *testing.T) {
 
 func TestFetchLocalErrors(t *testing.T) {
 	dir := t.TempDir()
-	tgz := gzipBytes(t, feedTar(t))
+	tgz := testutil.Gzipped(t, feedTar(t))
 	tests := []struct {
 		name    string
 		content []byte
@@ -179,14 +144,16 @@ func TestFetchLocalErrors(t *testing.T) {
 	}{
 		{"truncated.tar.gz", tgz[:len(tgz)/2], "fetch DIR/truncated.tar.gz: read tar: unexpected EOF"},
 		{"truncated.tar", feedTar(t)[:612], "fetch DIR/truncated.tar: read tar: unexpected EOF"},
-		{"corrupt.gz", append(gzipBytes(t, []byte("text")), 0x1f, 0x8b, 0, 0), "fetch DIR/corrupt.gz: unexpected EOF"},
+		// Cut right after an entry: archive/tar alone would take it for whole.
+		{"cut-at-entry.tar", feedTar(t)[:len(feedTar(t))-1024], "fetch DIR/cut-at-entry.tar: read tar: truncated: no end-of-archive block: unexpected EOF"},
+		{"corrupt.gz", append(testutil.Gzipped(t, []byte("text")), 0x1f, 0x8b, 0, 0), "fetch DIR/corrupt.gz: unexpected EOF"},
 		{"bad-header.gz", []byte{0x1f, 0x8b, 0, 0}, "fetch DIR/bad-header.gz: gzip: unexpected EOF"},
 		{"doc.xz", []byte{0xfd, '7', 'z', 'X', 'Z', 0, 1, 2}, "fetch DIR/doc.xz: xz-compressed input is not supported: decompress it first"},
 	}
 	skip := func(Document) error { return nil } // reads nothing: the errors are Fetch's own
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := writeFile(t, filepath.Join(dir, tt.name), tt.content)
+			path := testutil.WriteFile(t, filepath.Join(dir, tt.name), tt.content)
 			_, err := Fetch(context.Background(), nil, path, "", skip)
 			if err == nil {
 				t.Fatalf("no error, want %q", tt.want)
@@ -205,7 +172,7 @@ func TestFetchLocalErrors(t *testing.T) {
 }
 
 func TestFetchCallbackError(t *testing.T) {
-	path := writeFile(t, filepath.Join(t.TempDir(), "feed.tar"), feedTar(t))
+	path := testutil.WriteFile(t, filepath.Join(t.TempDir(), "feed.tar"), feedTar(t))
 	stop := errors.New("parse failed")
 	var names []string
 	_, err := Fetch(context.Background(), nil, path, "", func(d Document) error {
@@ -221,7 +188,7 @@ func TestFetchCallbackError(t *testing.T) {
 }
 
 func TestFetchCancelled(t *testing.T) {
-	path := writeFile(t, filepath.Join(t.TempDir(), "feed.tar"), feedTar(t))
+	path := testutil.WriteFile(t, filepath.Join(t.TempDir(), "feed.tar"), feedTar(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := Fetch(ctx, nil, path, "", func(Document) error { return nil })

@@ -1,4 +1,9 @@
-package layer
+// Package tarend tells a complete tar stream from one cut short.
+// archive/tar takes a stream that stops at an entry boundary, or within an
+// entry's padding, for a complete archive; a complete one ends with a zero
+// block. Both the layer walk and the feed reader use it, so that a
+// truncated input is an error and never a quiet partial result.
+package tarend
 
 import (
 	"archive/tar"
@@ -6,10 +11,9 @@ import (
 	"strings"
 )
 
-// tarEnd watches the end of the uncompressed stream. archive/tar takes a
-// stream that stops at an entry boundary, or within an entry's padding, for
-// a complete archive; a complete one ends with a zero block.
-type tarEnd struct {
+// Reader watches the end of a tar stream: read the archive through it, and
+// tell it of every header the tar reader returns.
+type Reader struct {
 	r       io.Reader
 	n       int64 // bytes read
 	dataEnd int64 // where the last entry's padded contents end, as far as known
@@ -17,7 +21,7 @@ type tarEnd struct {
 	eof     bool  // the stream ended under the tar reader
 }
 
-func (t *tarEnd) Read(p []byte) (int, error) {
+func (t *Reader) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	t.n += int64(n)
 	i := n
@@ -33,11 +37,14 @@ func (t *tarEnd) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// entry notes where the contents of the entry just read end. Links,
+// New returns a Reader over r.
+func New(r io.Reader) *Reader { return &Reader{r: r} }
+
+// Entry notes where the contents of the entry just read end. Links,
 // devices, directories and fifos have none, whatever their size says; the
 // stored size of a sparse file is not known: its contents end after its
 // header, as far as this check goes.
-func (t *tarEnd) entry(hdr *tar.Header) {
+func (t *Reader) Entry(hdr *tar.Header) {
 	t.dataEnd = t.n
 	switch hdr.Typeflag {
 	case tar.TypeLink, tar.TypeSymlink, tar.TypeChar, tar.TypeBlock, tar.TypeDir, tar.TypeFifo, tar.TypeGNUSparse:
@@ -51,9 +58,9 @@ func (t *tarEnd) entry(hdr *tar.Header) {
 	t.dataEnd += (hdr.Size + 511) &^ 511
 }
 
-// complete says whether the tar reader stopped at an end-of-archive block
+// Complete says whether the tar reader stopped at an end-of-archive block
 // past the last entry's contents (or at a stream of no bytes at all, an
 // empty layer).
-func (t *tarEnd) complete() bool {
+func (t *Reader) Complete() bool {
 	return !t.eof || t.n == 0 || (t.zeros >= 512 && t.n >= t.dataEnd+512)
 }
