@@ -150,11 +150,30 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"help", "scan"}, {"help", "update"}, {"scan", "-h"}} {
-		out, errOut, code := run(t, args...)
-		if code != 0 || out+errOut == "" {
-			t.Errorf("strata %v: exit %d, no help", args, code)
+	tests := []struct {
+		args []string
+		want string // on stdout
+	}{
+		{[]string{"help"}, "strata help [COMMAND]"},
+		{[]string{"--help"}, "strata help [COMMAND]"},
+		{[]string{"help", "scan"}, "-fail-on string"},
+		{[]string{"help", "update"}, "-source value"},
+		{[]string{"help", "index"}, "-platform string"},
+		{[]string{"help", "delete"}, "Usage: strata delete"},
+		{[]string{"help", "serve"}, "-listen"},
+		{[]string{"help", "version"}, "Usage: strata version"},
+	}
+	for _, tt := range tests {
+		out, errOut, code := run(t, tt.args...)
+		if code != 0 || !strings.Contains(out, tt.want) {
+			t.Errorf("strata %v: exit %d, stdout lacks %q:\n%s%s", tt.args, code, tt.want, out, errOut)
 		}
+	}
+	if _, errOut, code := run(t, "help", "bogus"); code != 1 || !strings.Contains(errOut, `unknown command "bogus"`) {
+		t.Errorf("help bogus: exit %d, %q", code, errOut)
+	}
+	if _, errOut, code := run(t, "scan", "-h"); code != 0 || !strings.Contains(errOut, "-fail-on string") {
+		t.Errorf("scan -h: exit %d, %q", code, errOut)
 	}
 }
 

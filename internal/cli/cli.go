@@ -11,8 +11,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/strata-scan/strata/internal/store"
+	"github.com/strata-scan/strata/internal/store/postgres"
 	"github.com/strata-scan/strata/internal/store/sqlite"
 )
 
@@ -38,8 +40,8 @@ IMAGE is a docker save archive (.tar or .tar.gz), an OCI image layout (a
 directory, or a .tar/.tar.gz of one) or an unpacked root file system
 directory; the kind is read from the content.
 
-The store is an SQLite file: --db PATH, else $STRATA_DB, else
-<user cache dir>/strata/strata.db.
+The store is an SQLite file (--db PATH, else $STRATA_DB, else
+<user cache dir>/strata/strata.db), or PostgreSQL with --db postgres://….
 
 Exit codes: 0 success; 1 error; 2 scan --fail-on threshold reached.
 Run "strata help COMMAND" for a command's flags.
@@ -78,14 +80,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name := args[0]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				fmt.Fprint(stdout, c.help)
-				return exitOK
-			}
-		}
-		fmt.Fprint(stdout, usage)
-		return exitOK
+		return help(ctx, args[1:], stdout, stderr)
 	}
 	c, ok := commands[name]
 	if !ok {
@@ -107,6 +102,28 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// help prints the usage, or a command's usage with its flags.
+func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "strata help: unknown command %q\n\n%s", args[0], usage)
+		return exitError
+	}
+	if args[0] == "version" {
+		fmt.Fprint(stdout, c.help)
+		return exitOK
+	}
+	// Each command prints its usage and flags for -h.
+	if err := c.run(ctx, &env{stdout: stdout, stderr: stdout}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, c.help)
+	}
+	return exitOK
+}
+
 // newFlags makes a verb's flag set, with the flags every verb shares.
 func newFlags(e *env, name, help string) (*flag.FlagSet, *commonFlags) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -116,7 +133,7 @@ func newFlags(e *env, name, help string) (*flag.FlagSet, *commonFlags) {
 		fs.PrintDefaults()
 	}
 	c := &commonFlags{}
-	fs.StringVar(&c.db, "db", "", "store file (default $STRATA_DB, else <user cache dir>/strata/strata.db)")
+	fs.StringVar(&c.db, "db", "", "store: an SQLite file or a postgres:// URL (default $STRATA_DB, else <user cache dir>/strata/strata.db)")
 	fs.BoolVar(&c.verbose, "verbose", false, "log what happens (layers read or cached, feeds fetched) to stderr")
 	return fs, c
 }
@@ -137,7 +154,20 @@ func (c *commonFlags) setup(ctx context.Context, e *env) (store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := sqlite.Open(ctx, path)
+	return openStore(ctx, path)
+}
+
+// openStore opens a PostgreSQL store for a postgres:// (or postgresql://)
+// URL, else the SQLite file at db.
+func openStore(ctx context.Context, db string) (store.Store, error) {
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		s, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return s, nil
+	}
+	s, err := sqlite.Open(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}

@@ -9,13 +9,10 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/strata-scan/strata/internal/httpapi"
 	"github.com/strata-scan/strata/internal/store"
-	"github.com/strata-scan/strata/internal/store/postgres"
-	"github.com/strata-scan/strata/internal/store/sqlite"
 	"github.com/strata-scan/strata/internal/update"
 )
 
@@ -112,23 +109,6 @@ func serveLogger(e *env, verbose bool) *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-}
-
-// openStore opens a PostgreSQL store for a postgres:// (or postgresql://)
-// URL, else the SQLite file at db.
-func openStore(ctx context.Context, db string) (store.Store, error) {
-	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
-		s, err := postgres.Open(ctx, db)
-		if err != nil {
-			return nil, fmt.Errorf("open store: %w", err)
-		}
-		return s, nil
-	}
-	s, err := sqlite.Open(ctx, db)
-	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
-	}
-	return s, nil
 }
 
 // listenAndServe serves until ctx ends, then lets requests in flight
