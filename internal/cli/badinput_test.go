@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/strata-scan/strata/internal/testutil"
 )
 
@@ -184,8 +186,12 @@ func TestFailOn(t *testing.T) {
 	if _, _, code := run(t, "scan", "--db", db, "--fail-on", "Unknown", readmeImage); code != 2 {
 		t.Errorf("--fail-on Unknown: exit %d, want 2", code)
 	}
-	if _, _, code := run(t, "scan", "--db", db, "--fail-on", "Low", readmeImage); code != 0 {
+	_, errOut, code := run(t, "scan", "--db", db, "--fail-on", "Low", readmeImage)
+	if code != 0 {
 		t.Errorf("--fail-on Low with only Unknown-severity advisories: exit %d, want 0", code)
+	}
+	if want := "warning: 68 findings have no severity in their feed (Unknown)"; !strings.Contains(errOut, want) {
+		t.Errorf("--fail-on Low: stderr %q lacks %q", errOut, want)
 	}
 }
 
@@ -193,7 +199,7 @@ func TestDelete(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "strata.db")
 	out := mustRun(t, "index", "--db", db, readmeImage)
 	const manifest = "sha256:51f85bbd5e59619fe63331ac02d8c67521b7772f7ea0dce923ffd82dc2b7a682"
-	if !strings.Contains(out, `"manifest_digest": "`+manifest+`"`) {
+	if !strings.Contains(out, `"manifest_hash": "`+manifest+`"`) {
 		t.Fatalf("index output lacks manifest %s:\n%.300s", manifest, out)
 	}
 	if got := mustRun(t, "delete", "--db", db, manifest); got != "deleted "+manifest+"\n" {
@@ -210,5 +216,36 @@ func TestDelete(t *testing.T) {
 	out = mustRun(t, "index", "--db", db, readmeImage)
 	if !strings.Contains(out, `"layers_read": 1`) {
 		t.Errorf("re-index after delete did not read the layer:\n%.300s", out)
+	}
+}
+
+// --max-ratio and --max-layer-gib set the decompression-bomb limits.
+func TestLayerLimitFlags(t *testing.T) {
+	tarball, err := testutil.Tar(
+		testutil.Entry{Path: "etc/os-release", Body: []byte("ID=debian\nVERSION_ID=10\n")},
+		testutil.Entry{Path: "var/log/lastlog", Body: make([]byte, 80<<20)}, // zeros: compresses ~1000:1
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := testutil.Layer(tarball, testutil.Gzip, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := mutate.AppendLayers(empty.Image, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "oci")
+	if err := testutil.WriteOCILayout(dir, img); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "strata.db")
+	_, errOut, code := run(t, "index", "--db", db, "--max-ratio", "10", dir)
+	if want := "compression ratio exceeds 10:1"; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("--max-ratio 10: exit %d, stderr %q; want 1 and %q", code, errOut, want)
+	}
+	if _, errOut, code := run(t, "index", "--db", db, "--max-ratio", "100000", dir); code != 0 {
+		t.Errorf("--max-ratio 100000: exit %d, stderr %q; want 0", code, errOut)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/strata-scan/strata/internal/layer"
+
 	"github.com/strata-scan/strata/internal/image"
 )
 
@@ -16,6 +18,8 @@ type imageFlags struct {
 	insecure      bool
 	username      string
 	passwordStdin bool
+	maxLayerGiB   int64
+	maxRatio      int64
 }
 
 func (f *imageFlags) register(fs *flag.FlagSet) {
@@ -23,6 +27,16 @@ func (f *imageFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP to the registry")
 	fs.StringVar(&f.username, "username", os.Getenv("STRATA_REGISTRY_USERNAME"), "registry user name (default $STRATA_REGISTRY_USERNAME; else the docker config's credentials)")
 	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the registry password from standard input (default $STRATA_REGISTRY_PASSWORD)")
+	d := layer.DefaultLimits()
+	fs.Int64Var(&f.maxLayerGiB, "max-layer-gib", d.MaxBytes>>30, "refuse a layer that decompresses to more than this many GiB")
+	fs.Int64Var(&f.maxRatio, "max-ratio", d.MaxRatio, "refuse a layer that decompresses to more than this many times its compressed size (a decompression bomb); checked past 64 MiB")
+}
+
+// limits are the layer limits the flags set.
+func (f *imageFlags) limits() layer.Limits {
+	l := layer.DefaultLimits()
+	l.MaxBytes, l.MaxRatio = f.maxLayerGiB<<30, f.maxRatio
+	return l
 }
 
 func (f *imageFlags) options() (image.Options, error) {

@@ -4,13 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+
+	"github.com/strata-scan/strata/internal/report"
 )
 
 const indexHelp = `Usage: strata index [flags] IMAGE
 
 Indexes IMAGE layer by layer, as scan does, and prints its index report as
-JSON: the manifest digest, the layers, the distribution and every installed
-package with the layer that introduced it. No vulnerability data is needed.
+JSON, in the shape of Clair v4's IndexReport (as the API serves it): the
+manifest hash, the distribution, every installed package and, in
+"environments", the package database and the layer that introduced it.
+No vulnerability data is needed.
 A layer already indexed (by this or another image) is not read again.
 `
 
@@ -34,11 +38,11 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ir, err := indexImage(ctx, e, st, fs.Arg(0), opts)
+	ir, err := indexImage(ctx, e, st, fs.Arg(0), opts, img.limits())
 	if err != nil {
 		return err
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(ir)
+	return enc.Encode(report.BuildIndexReport(ir))
 }

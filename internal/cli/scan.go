@@ -81,7 +81,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ir, err := indexImage(ctx, e, st, fs.Arg(0), opts)
+	ir, err := indexImage(ctx, e, st, fs.Arg(0), opts, f.image.limits())
 	if err != nil {
 		return err
 	}
@@ -99,6 +99,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	for _, u := range res.Uncovered {
 		fmt.Fprintf(e.stderr, "warning: no vulnerability data for %s: its packages were not checked\n", u)
 	}
+	warnUnknownSeverity(e, res, minSev, failOn)
 	res = res.Filter(minSev, f.ignoreUnfixed)
 	if f.format == "json" {
 		err = report.JSON(e.stdout, ir, res)
@@ -120,13 +121,13 @@ func runScan(ctx context.Context, e *env, args []string) error {
 
 // indexImage opens an image and indexes it into st, with progress on a
 // terminal.
-func indexImage(ctx context.Context, e *env, st index.Store, ref string, opts image.Options) (*strata.IndexReport, error) {
+func indexImage(ctx context.Context, e *env, st index.Store, ref string, opts image.Options, lim layer.Limits) (*strata.IndexReport, error) {
 	im, err := image.Open(ctx, ref, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer im.Close()
-	ix := &index.Indexer{Store: st, Scanners: scanners.All(), Limits: layer.DefaultLimits(), Log: e.log}
+	ix := &index.Indexer{Store: st, Scanners: scanners.All(), Limits: lim, Log: e.log}
 	if isTerminal(e.stderr) {
 		ix.Progress = func(i, n int, d strata.Digest, cached bool) {
 			how := "read"
@@ -142,4 +143,22 @@ func indexImage(ctx context.Context, e *env, st index.Store, ref string, opts im
 	}
 	e.log.Info("indexed", "image", im.Ref, "manifest", ir.ManifestDigest, "layers", len(ir.Layers), "layers_read", ir.LayersRead, "packages", len(ir.Packages))
 	return ir, nil
+}
+
+// warnUnknownSeverity says when a severity threshold passes over findings
+// whose feed gives no severity (the Debian advisory lists give none), so
+// that a quiet --fail-on is not taken for a clean image.
+func warnUnknownSeverity(e *env, res *match.Result, minSev strata.Severity, failOn *strata.Severity) {
+	if minSev == strata.Unknown && (failOn == nil || *failOn == strata.Unknown) {
+		return
+	}
+	n := 0
+	for _, f := range res.Findings {
+		if f.Vulnerability.Severity == strata.Unknown {
+			n++
+		}
+	}
+	if n > 0 {
+		fmt.Fprintf(e.stderr, "warning: %d findings have no severity in their feed (Unknown) and count below any --severity or --fail-on threshold\n", n)
+	}
 }

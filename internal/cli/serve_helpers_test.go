@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -14,11 +13,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/strata-scan/strata/internal/store/storetest"
 )
 
 // startServe runs `strata serve --listen 127.0.0.1:0 ARGS…` until the test
@@ -140,43 +138,26 @@ func call(t *testing.T, method, u string, body any, h http.Header) httpResponse 
 	return httpResponse{resp.StatusCode, resp.Header, b}
 }
 
-var schemas atomic.Int64
+// serveDBs are the databases strata serve is tested on; open makes a
+// fresh one for a test and returns its --db value.
+var serveDBs = []struct {
+	name string
+	open func(*testing.T) string
+}{
+	{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "serve.db") }},
+	{"postgres", postgresDB},
+}
 
-// postgresDB returns the URL of a fresh schema in the database of
-// STRATA_TEST_POSTGRES, dropped when the test ends, or "" when it is not
-// set.
+// postgresDB returns the URL of a fresh schema (storetest.PostgresSchema)
+// for strata serve --db, which takes postgres:// URLs only; it skips the
+// test when STRATA_TEST_POSTGRES is not set.
 func postgresDB(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("STRATA_TEST_POSTGRES")
-	if base == "" {
-		return ""
+	db := storetest.PostgresSchema(t)
+	if u, err := url.Parse(db); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		t.Fatalf("%s: want a postgres:// URL for strata serve --db, have %q", storetest.PostgresEnv, os.Getenv(storetest.PostgresEnv))
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		t.Fatalf("STRATA_TEST_POSTGRES: want a postgres:// URL for strata serve --db, have %q", base)
-	}
-	schema := fmt.Sprintf("strata_serve_test_%d_%d", os.Getpid(), schemas.Add(1))
-	exec := func(ctx context.Context, q string) error {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, q)
-		return err
-	}
-	if err := exec(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("STRATA_TEST_POSTGRES: create schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		if err := exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return db
 }
 
 // clairctl returns a clairctl binary: $STRATA_CLAIRCTL, else one built by

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -44,18 +43,13 @@ var (
 // database indexes the image on the retry.
 func TestServeKilledMidIndex(t *testing.T) {
 	bin := strataBinary(t)
-	for _, db := range []struct{ name, db string }{
-		{"sqlite", filepath.Join(t.TempDir(), "serve.db")},
-		{"postgres", postgresDB(t)},
-	} {
+	for _, db := range serveDBs {
 		t.Run(db.name, func(t *testing.T) {
-			if db.db == "" {
-				t.Skip("STRATA_TEST_POSTGRES not set: set it to a PostgreSQL connection string to run strata serve on PostgreSQL")
-			}
+			dbURL := db.open(t)
 			layer := serveHangingLayer(t)
 			m := httpapi.Manifest{Hash: strata.Digest("sha256:" + strings.Repeat("ab", 32)),
 				Layers: []httpapi.ManifestLayer{{Hash: layer.blob, URI: layer.url}}}
-			first := startProcess(t, bin, db.db)
+			first := startProcess(t, bin, dbURL)
 			posted := make(chan error, 1)
 			go func() { posted <- postManifest(first.base, m) }()
 			select {
@@ -63,16 +57,16 @@ func TestServeKilledMidIndex(t *testing.T) {
 			case <-time.After(20 * time.Second):
 				t.Fatal("the layer was not fetched within 20 s")
 			}
-			if strings.HasPrefix(db.db, "postgres") { // SQLite's locks are the process's own
-				checkLockHeld(t, db.db, "layer:"+string(layer.blob))
+			if strings.HasPrefix(dbURL, "postgres") { // SQLite's locks are the process's own
+				checkLockHeld(t, dbURL, "layer:"+string(layer.blob))
 			}
 			first.kill(t)
 			if err := <-posted; err == nil {
 				t.Error("POST to the killed replica succeeded")
 			}
-			checkNothingLeft(t, db.db, m.Hash, layer.blob)
+			checkNothingLeft(t, dbURL, m.Hash, layer.blob)
 
-			second := startProcess(t, bin, db.db)
+			second := startProcess(t, bin, dbURL)
 			if resp := call(t, "GET", second.base+"/indexer/api/v1/index_report/"+string(m.Hash), nil, nil); resp.status != http.StatusNotFound {
 				t.Errorf("GET the index report after the kill: status %d, want 404", resp.status)
 			}
@@ -155,11 +149,7 @@ func serveHangingLayer(t *testing.T) *hangingLayer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(tarball)
-	zw.Close()
-	data := buf.Bytes()
+	data := testutil.Gzipped(t, tarball)
 	l := &hangingLayer{blob: strata.Digest(fmt.Sprintf("sha256:%x", sha256.Sum256(data))), midway: make(chan struct{})}
 	first := make(chan struct{}, 1)
 	first <- struct{}{}

@@ -33,15 +33,10 @@ func TestServeEndToEnd(t *testing.T) {
 	mustRun(t, append([]string{"update", "--db", scanDB}, debianLists...)...)
 	want := scanJSON(t, scanDB, ref)
 	m := clairManifest(t, reg, "strata-test/drupal", "1")
-	for _, db := range []struct{ name, db string }{
-		{"sqlite", filepath.Join(t.TempDir(), "serve.db")},
-		{"postgres", postgresDB(t)},
-	} {
+	for _, db := range serveDBs {
 		t.Run(db.name, func(t *testing.T) {
-			if db.db == "" {
-				t.Skip("STRATA_TEST_POSTGRES not set: set it to a PostgreSQL connection string to run strata serve on PostgreSQL")
-			}
-			base := startServe(t, append([]string{"--db", db.db}, debianLists...)...)
+			dbURL := db.open(t)
+			base := startServe(t, append([]string{"--db", dbURL}, debianLists...)...)
 			waitForFeed(t, base, "debian")
 			checkClairFlow(t, base, m, want)
 			checkByReference(t, base, ref, want)
