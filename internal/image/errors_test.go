@@ -16,18 +16,18 @@ func TestOpenErrors(t *testing.T) {
 	dir := t.TempDir()
 	at := func(name string) string { return filepath.Join(dir, name) }
 	text := []byte(strings.Repeat("hello, world\n", 100))
-	writeFile(t, at("x.txt"), text)
-	writeFile(t, at("x.txt.gz"), gzipBytes(t, text))
-	writeFile(t, at("empty.tar"), make([]byte, 10240))
-	writeFile(t, at("short"), []byte("hi"))
+	testutil.WriteFile(t, at("x.txt"), text)
+	testutil.WriteFile(t, at("x.txt.gz"), testutil.Gzipped(t, text))
+	testutil.WriteFile(t, at("empty.tar"), make([]byte, 10240))
+	testutil.WriteFile(t, at("short"), []byte("hi"))
 
 	if err := testutil.WriteDockerArchive(at("good.tar"), "strata/test:1", testImage(t, false)); err != nil {
 		t.Fatal(err)
 	}
 	good := readFile(t, at("good.tar"))
-	writeFile(t, at("truncated.tar"), good[:len(good)-1500])
-	gz := gzipBytes(t, good)
-	writeFile(t, at("truncated.tar.gz"), gz[:len(gz)/2])
+	testutil.WriteFile(t, at("truncated.tar"), good[:len(good)-1500])
+	gz := testutil.Gzipped(t, good)
+	testutil.WriteFile(t, at("truncated.tar.gz"), gz[:len(gz)/2])
 
 	// A docker archive whose manifest.json lists two images.
 	if err := testutil.WriteDockerArchive(at("unpacked.tar"), "strata/test:1", testImage(t, false)); err != nil {
@@ -39,7 +39,7 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	two, _ := json.Marshal(append(m, m[0]))
-	writeFile(t, at("two/manifest.json"), two)
+	testutil.WriteFile(t, at("two/manifest.json"), two)
 	tarTree(t, at("two"), at("two.tar"), false)
 
 	for _, tc := range []struct {
@@ -89,6 +89,6 @@ func unpack(t *testing.T, archive, dir string) {
 		if _, err := rc.Read(b); err != nil && len(b) > 0 {
 			t.Fatal(err)
 		}
-		writeFile(t, filepath.Join(dir, name), b)
+		testutil.WriteFile(t, filepath.Join(dir, name), b)
 	}
 }

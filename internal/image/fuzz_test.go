@@ -13,17 +13,7 @@ import (
 // FuzzOpenArchive opens arbitrary bytes as an image archive, and every
 // layer of what opens: no panic, no error from Close.
 func FuzzOpenArchive(f *testing.F) {
-	seeds, err := filepath.Glob(filepath.Join("testdata", "*.tar"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range seeds {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	testutil.AddTestdata(f, "*.tar")
 	dir := f.TempDir()
 	layer, err := testutil.Tar(osRelease...)
 	if err != nil {

@@ -3,7 +3,6 @@ package image
 import (
 	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -61,32 +60,9 @@ func tarTree(t testing.TB, dir, out string, zip bool) {
 	}
 	b := buf.Bytes()
 	if zip {
-		b = gzipBytes(t, b)
+		b = testutil.Gzipped(t, b)
 	}
-	writeFile(t, out, b)
-}
-
-func gzipBytes(t testing.TB, b []byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(b); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func writeFile(t testing.TB, name string, b []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WriteFile(t, out, b)
 }
 
 func readFile(t *testing.T, name string) []byte {

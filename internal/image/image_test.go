@@ -86,7 +86,7 @@ func TestOpenKinds(t *testing.T) {
 	if err := testutil.WriteDockerArchive(filepath.Join(dir, "zipped.docker"), "strata/test:1", zipped); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "plain.docker.gz"), gzipBytes(t, readFile(t, filepath.Join(dir, "plain.docker"))))
+	testutil.WriteFile(t, filepath.Join(dir, "plain.docker.gz"), testutil.Gzipped(t, readFile(t, filepath.Join(dir, "plain.docker"))))
 	if err := testutil.WriteOCILayout(filepath.Join(dir, "layout"), zipped); err != nil {
 		t.Fatal(err)
 	}

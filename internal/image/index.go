@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -64,8 +65,9 @@ func images(ctx context.Context, m manifests, idx *v1.IndexManifest, depth int) 
 
 // choose picks the image for the platform want ("" for the default: the
 // only image, or the host's platform). platformOf tells an image's
-// platform. The first match wins; no match is an error listing the
-// platforms there are.
+// platform. No match is an error listing the platforms there are, and so
+// is more than one image for the platform (an OCI layout holding several
+// images): strata never picks one silently.
 func choose(descs []v1.Descriptor, want string, platformOf func(v1.Descriptor) (v1.Platform, error)) (v1.Descriptor, error) {
 	switch {
 	case len(descs) == 0:
@@ -80,17 +82,32 @@ func choose(descs []v1.Descriptor, want string, platformOf func(v1.Descriptor) (
 		return v1.Descriptor{}, fmt.Errorf("platform %q: want os/arch[/variant]", want)
 	}
 	var have []string
+	var match []v1.Descriptor
 	for _, d := range descs {
 		p, err := platformOf(d)
 		if err != nil {
 			return v1.Descriptor{}, err
 		}
-		if p.Satisfies(*spec) {
-			return d, nil
+		if p.Satisfies(*spec) && !slices.ContainsFunc(match, func(m v1.Descriptor) bool { return m.Digest == d.Digest }) {
+			match = append(match, d)
 		}
 		have = append(have, p.String())
 	}
-	return v1.Descriptor{}, fmt.Errorf("no image for platform %s (available: %s)", want, strings.Join(have, ", "))
+	switch len(match) {
+	case 0:
+		return v1.Descriptor{}, fmt.Errorf("no image for platform %s (available: %s)", want, strings.Join(have, ", "))
+	case 1:
+		return match[0], nil
+	}
+	var names []string
+	for _, d := range match {
+		n := d.Annotations["org.opencontainers.image.ref.name"]
+		if n == "" {
+			n = d.Digest.String()
+		}
+		names = append(names, n)
+	}
+	return v1.Descriptor{}, fmt.Errorf("%d different images for platform %s (%s): strata scans one image at a time", len(match), want, strings.Join(names, ", "))
 }
 
 // setManifest fills im from an image manifest, its digest and its raw

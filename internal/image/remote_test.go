@@ -113,7 +113,7 @@ func TestOpenRegistryAuth(t *testing.T) {
 			got[2] = openDigest(t, ref, user)
 			got[3] = openDigest(t, ref, wrong)
 			auth := base64.StdEncoding.EncodeToString([]byte(testutil.RegistryUser + ":" + testutil.RegistryPassword))
-			writeFile(t, filepath.Join(os.Getenv("DOCKER_CONFIG"), "config.json"), []byte(`{"auths": {"`+reg.Host+`": {"auth": "`+auth+`"}}}`))
+			testutil.WriteFile(t, filepath.Join(os.Getenv("DOCKER_CONFIG"), "config.json"), []byte(`{"auths": {"`+reg.Host+`": {"auth": "`+auth+`"}}}`))
 			got[1] = openDigest(t, ref, Options{})
 			for i, g := range got {
 				if strings.Contains(g, "401 Unauthorized") {

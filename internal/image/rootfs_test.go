@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/layer"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // makeRootFS lays out a small root file system, with links that would
@@ -17,8 +18,8 @@ import (
 func makeRootFS(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "usr/lib/os-release"), []byte("ID=debian\n"))
-	writeFile(t, filepath.Join(dir, "var/lib/dpkg/status"), []byte("Package: bash\n"))
+	testutil.WriteFile(t, filepath.Join(dir, "usr/lib/os-release"), []byte("ID=debian\n"))
+	testutil.WriteFile(t, filepath.Join(dir, "var/lib/dpkg/status"), []byte("Package: bash\n"))
 	for link, target := range map[string]string{
 		"etc/os-release": "../usr/lib/os-release",
 		"escape":         "../../../../../../etc/passwd",
@@ -81,7 +82,7 @@ func TestRootFSDigest(t *testing.T) {
 		return string(im.ManifestDigest)
 	}
 	first, again := digest(), digest()
-	writeFile(t, filepath.Join(dir, "var/lib/dpkg/status"), []byte("Package: dash\n"))
+	testutil.WriteFile(t, filepath.Join(dir, "var/lib/dpkg/status"), []byte("Package: dash\n"))
 	changed := digest()
 	if first != again || first == changed {
 		t.Errorf("digests: %s, reopened %s, after a change %s; want the first two equal, the third different", first, again, changed)

@@ -74,7 +74,7 @@ func TestLayerDigestMismatch(t *testing.T) {
 	if err := os.Chmod(p, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, p, gzipBytes(t, other))
+	testutil.WriteFile(t, p, testutil.Gzipped(t, other))
 
 	im, err := Open(context.Background(), dir, Options{})
 	if err != nil {
