@@ -89,6 +89,7 @@ func (ix *Indexer) Index(ctx context.Context, im *image.Image) (*strata.IndexRep
 		if read {
 			rep.LayersRead++
 		}
+		ix.logger().Debug("layer indexed", "layer", lr.digest, "position", i+1, "of", len(im.Layers), "cached", !read)
 		if ix.Progress != nil {
 			ix.Progress(i+1, len(im.Layers), lr.digest, !read)
 		}
