@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +78,7 @@ func TestServeKilledMidIndex(t *testing.T) {
 			waitForFeed(t, second.base, "debian")
 			var vr report.VulnerabilityReport
 			call(t, "GET", second.base+"/matcher/api/v1/vulnerability_report/"+string(m.Hash), nil, nil).decode(t, &vr)
-			got := struct{ Packages, Findings []string }{reportPackages(&ir), nil}
+			got := struct{ Packages, Findings []string }{testutil.ReportPackages(&ir), nil}
 			for _, f := range findings(&vr) {
 				got.Findings = append(got.Findings, f.Package+" "+f.Vulnerability)
 			}
@@ -250,14 +249,4 @@ func strataBinary(t *testing.T) string {
 		t.Fatalf("go build ./cmd/strata: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// reportPackages lists an index report's packages as "name version".
-func reportPackages(ir *report.IndexReport) []string {
-	var out []string
-	for _, p := range ir.Packages {
-		out = append(out, p.Name+" "+p.Version)
-	}
-	slices.Sort(out)
-	return out
 }

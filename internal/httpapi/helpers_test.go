@@ -226,13 +226,3 @@ func rows(vr *report.VulnerabilityReport) []string {
 	slices.Sort(out)
 	return out
 }
-
-// packages lists an index report's packages as "name version".
-func packages(ir *report.IndexReport) []string {
-	var out []string
-	for _, p := range ir.Packages {
-		out = append(out, p.Name+" "+p.Version)
-	}
-	slices.Sort(out)
-	return out
-}

@@ -57,7 +57,7 @@ func TestSubmitImage(t *testing.T) {
 			if string(got.ManifestHash) != d.String() || got.VulnerabilityReport != "/matcher/api/v1/vulnerability_report/"+d.String() {
 				t.Errorf("answer: manifest %s, vulnerability report %s; want %s", got.ManifestHash, got.VulnerabilityReport, d)
 			}
-			if diff := cmp.Diff(busterPackages, packages(got.IndexReport)); diff != "" {
+			if diff := cmp.Diff(busterPackages, testutil.ReportPackages(got.IndexReport)); diff != "" {
 				t.Errorf("packages (-want +got):\n%s", diff)
 			}
 			resp = a.do("GET", "/api/v1/images", nil)

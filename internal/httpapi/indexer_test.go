@@ -40,7 +40,7 @@ func TestIndexManifest(t *testing.T) {
 	}
 	var ir report.IndexReport
 	resp.decode(t, &ir)
-	if diff := cmp.Diff(busterPackages, packages(&ir)); diff != "" {
+	if diff := cmp.Diff(busterPackages, testutil.ReportPackages(&ir)); diff != "" {
 		t.Errorf("packages (-want +got):\n%s", diff)
 	}
 	if ir.ManifestHash != m.Hash || ir.State != "IndexFinished" || !ir.Success || ir.LayersRead != 1 {
@@ -93,7 +93,7 @@ func TestIndexManifestSharedLayer(t *testing.T) {
 		resp := a.do("POST", "/indexer/api/v1/index_report", m)
 		var ir report.IndexReport
 		resp.decode(t, &ir)
-		if diff := cmp.Diff(busterPackages, packages(&ir)); resp.status != http.StatusCreated || diff != "" {
+		if diff := cmp.Diff(busterPackages, testutil.ReportPackages(&ir)); resp.status != http.StatusCreated || diff != "" {
 			t.Errorf("manifest %d: status %d, packages (-want +got):\n%s", i+1, resp.status, diff)
 		}
 	}

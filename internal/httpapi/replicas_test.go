@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"github.com/strata-scan/strata/internal/store/postgres"
 	"github.com/strata-scan/strata/internal/store/sqlite"
 	"github.com/strata-scan/strata/internal/store/storetest"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // Two replicas on one database, 50 submissions at once of images that
@@ -81,7 +81,7 @@ func submitConcurrently(t *testing.T, a, b store.Store) replicaCounts {
 	edit := func(c *Config) { c.Limits.MaxConcurrentIndex = submissions }
 	replicas := []*api{serveStore(t, a, edit), serveStore(t, b, edit)}
 	bl := serveBlobs(t)
-	base := bl.add(gzipped(t, busterLayer(t)))
+	base := bl.add(testutil.Gzipped(t, busterLayer(t)))
 	var ms []Manifest
 	for i := range images {
 		ms = append(ms, manifestOf(base, bl.add(mustTar(t, fmt.Sprintf("app/%d", i), "x"))))
@@ -114,7 +114,7 @@ func submit(indexer, matcher string, m Manifest) (int, error) {
 	if err := call(http.MethodPost, indexer+"/indexer/api/v1/index_report", m, http.StatusCreated, &ir); err != nil {
 		return 0, err
 	}
-	if diff := cmp.Diff(busterPackages, packages(&ir)); diff != "" {
+	if diff := cmp.Diff(busterPackages, testutil.ReportPackages(&ir)); diff != "" {
 		return ir.LayersRead, fmt.Errorf("index report packages (-want +got):\n%s", diff)
 	}
 	var vr report.VulnerabilityReport
@@ -151,18 +151,4 @@ func call(method, url string, body any, want int, v any) error {
 		return fmt.Errorf("%s %s: status %d, want %d", method, url, resp.StatusCode, want)
 	}
 	return json.NewDecoder(resp.Body).Decode(v)
-}
-
-// gzipped returns b compressed, as registries serve layers.
-func gzipped(t *testing.T, b []byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(b); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

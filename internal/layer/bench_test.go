@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // BenchmarkWalk walks an 8 MiB layer of 2,048 files, keeping one of them,
@@ -20,7 +22,7 @@ func BenchmarkWalk(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		blob []byte
-	}{{"none", plain}, {"gzip", gzipped(b, plain)}, {"zstd", zstded(b, plain)}} {
+	}{{"none", plain}, {"gzip", testutil.Gzipped(b, plain)}, {"zstd", testutil.Zstded(b, plain)}} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(plain)))
 			for b.Loop() {

@@ -5,10 +5,10 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // FuzzWalk walks arbitrary bytes: no panic, bounded memory (small limits),
@@ -16,17 +16,7 @@ import (
 // targets succeeds on the same bytes, every listed path then reads, paths
 // are clean and relative, and an uncompressed layer's two digests agree.
 func FuzzWalk(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.layer"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	testutil.AddTestdata(f, "*.layer")
 	seed := buildTar(f,
 		reg("etc/passwd", "root"),
 		symlink("etc/os-release", "../usr/lib/os-release"),
@@ -39,8 +29,8 @@ func FuzzWalk(f *testing.F) {
 		reg("var/.wh.cache", ""),
 	)
 	f.Add(seed)
-	f.Add(gzipped(f, seed))
-	f.Add(zstded(f, seed))
+	f.Add(testutil.Gzipped(f, seed))
+	f.Add(testutil.Zstded(f, seed))
 	lim := Limits{MaxBytes: 16 << 20, MaxFileSize: 1 << 20, MaxEntries: 10_000}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		wants := func(p string) bool { return p == "var/lib/dpkg/status" || strings.HasPrefix(p, "etc/") }

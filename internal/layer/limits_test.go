@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // bomb is a compressed stream of a tar holding one file of n MiB of
@@ -35,7 +36,7 @@ func bomb(t *testing.T, n int, compress func(testing.TB, []byte) []byte) []byte 
 }
 
 func TestWalkBomb(t *testing.T) {
-	blob := bomb(t, 100, gzipped)
+	blob := bomb(t, 100, testutil.Gzipped)
 	for _, tc := range []struct {
 		name string
 		blob []byte
@@ -43,7 +44,7 @@ func TestWalkBomb(t *testing.T) {
 		want string
 	}{
 		{"ratio", blob, Limits{MaxRatio: 100}, "layer sha256:ab: compression ratio exceeds 100:1 (decompression bomb?)"},
-		{"zstd ratio", bomb(t, 100, zstded), Limits{MaxRatio: 100}, "layer sha256:ab: compression ratio exceeds 100:1 (decompression bomb?)"},
+		{"zstd ratio", bomb(t, 100, testutil.Zstded), Limits{MaxRatio: 100}, "layer sha256:ab: compression ratio exceeds 100:1 (decompression bomb?)"},
 		{"size", blob, Limits{MaxBytes: 8 << 20}, "layer sha256:ab: decompressed size exceeds 8 MiB limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,8 +75,8 @@ func TestDecompressSniffs(t *testing.T) {
 		want Compression
 	}{
 		{plain, None},
-		{gzipped(t, plain), Gzip},
-		{zstded(t, plain), Zstd},
+		{testutil.Gzipped(t, plain), Gzip},
+		{testutil.Zstded(t, plain), Zstd},
 		{[]byte{0x1f}, None},
 		{nil, None},
 	} {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata/internal/scan"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 var _ scan.FileSet = (*Result)(nil)
@@ -64,9 +65,9 @@ func TestWalkCompressions(t *testing.T) {
 		blob []byte
 	}{
 		{"none", layer},
-		{"gzip", gzipped(t, layer)},
-		{"zstd", zstded(t, layer)},
-		{"gzip multistream", append(gzipped(t, layer[:1000]), gzipped(t, layer[1000:])...)},
+		{"gzip", testutil.Gzipped(t, layer)},
+		{"zstd", testutil.Zstded(t, layer)},
+		{"gzip multistream", append(testutil.Gzipped(t, layer[:1000]), testutil.Gzipped(t, layer[1000:])...)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Walk(context.Background(), "L", bytes.NewReader(tc.blob), wantSet("etc/passwd", "var/lib/dpkg/status"), Limits{})
@@ -84,7 +85,7 @@ func TestWalkCompressions(t *testing.T) {
 
 func TestWalkTrailingPadding(t *testing.T) {
 	layer := append(buildTar(t, reg("a", "x")), make([]byte, 10240)...)
-	for _, blob := range [][]byte{layer, gzipped(t, layer)} {
+	for _, blob := range [][]byte{layer, testutil.Gzipped(t, layer)} {
 		res, err := Walk(context.Background(), "L", bytes.NewReader(blob), wantAll, Limits{})
 		if err != nil {
 			t.Fatal(err)
@@ -108,7 +109,7 @@ func TestWalkErrors(t *testing.T) {
 	manyLinks, manyWhiteouts := buildTar(t, links...), buildTar(t, whiteouts...)
 	noise := make([]byte, 4000) // incompressible, so that half a gzip is half the tar
 	rand.NewChaCha8([32]byte{}).Read(noise)
-	gz := gzipped(t, buildTar(t, reg("noise", string(noise))))
+	gz := testutil.Gzipped(t, buildTar(t, reg("noise", string(noise))))
 	for _, tc := range []struct {
 		name  string
 		blob  []byte
@@ -126,7 +127,7 @@ func TestWalkErrors(t *testing.T) {
 		{"truncated gzip header", gz[:5], wantNone, Limits{}, "layer L: truncated gzip header: unexpected EOF"},
 		{"text file", []byte("hello, world\n"), wantNone, Limits{}, "layer L: not a tar archive"},
 		{"long text file", bytes.Repeat([]byte("hello, world\n"), 100), wantNone, Limits{}, "layer L: not a tar archive"},
-		{"gzipped text", gzipped(t, bytes.Repeat([]byte("hello, world\n"), 100)), wantNone, Limits{}, "layer L: not a tar archive"},
+		{"gzipped text", testutil.Gzipped(t, bytes.Repeat([]byte("hello, world\n"), 100)), wantNone, Limits{}, "layer L: not a tar archive"},
 		{"parent escape", buildTar(t, reg("../etc/passwd", "x")), wantNone, Limits{}, `layer L: entry "../etc/passwd": path escapes the layer root`},
 		{"absolute escape", buildTar(t, reg("/../etc/passwd", "x")), wantNone, Limits{}, `layer L: entry "/../etc/passwd": path escapes the layer root`},
 		{"inner escape", buildTar(t, reg("a/../../b", "x")), wantNone, Limits{}, `layer L: entry "a/../../b": path escapes the layer root`},
@@ -136,7 +137,7 @@ func TestWalkErrors(t *testing.T) {
 		{"too large", small, wantNone, Limits{MaxBytes: 1000}, "layer L: decompressed size exceeds 1000 bytes limit"},
 		{"too many link names", manyLinks, wantNone, Limits{MaxRecorded: 1000}, `layer L: entry "link-00062": links and whiteouts recorded exceed the 1000 bytes limit`},
 		{"too many whiteout names", manyWhiteouts, wantNone, Limits{MaxRecorded: 1000}, `layer L: entry "dir/.wh.gone-00071": links and whiteouts recorded exceed the 1000 bytes limit`},
-		{"garbage after gzip", append(gzipped(t, small), "junk after the gzip stream"...), wantNone, Limits{}, "layer L: after the end of the tar: gzip: invalid header"},
+		{"garbage after gzip", append(testutil.Gzipped(t, small), "junk after the gzip stream"...), wantNone, Limits{}, "layer L: after the end of the tar: gzip: invalid header"},
 		{"corrupt gzip", append([]byte{0x1f, 0x8b}, bytes.Repeat([]byte{7}, 100)...), wantNone, Limits{}, "layer L: gzip: invalid header"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

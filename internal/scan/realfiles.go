@@ -1,5 +1,12 @@
 package scan
 
+import (
+	"context"
+	"fmt"
+
+	"github.com/strata-scan/strata"
+)
+
 // Resolver is implemented by file sets that know their links: Resolve
 // returns the path that path names once every symbolic and hard link is
 // followed.
@@ -36,4 +43,28 @@ func RealFiles(files FileSet, paths []string) []string {
 		out = append(out, p)
 	}
 	return out
+}
+
+// RealDatabases lists every file of files that wants accepts in the
+// report's Databases, so that it replaces what lower layers found at the
+// same path, and reads each of their RealFiles, in order, for read to turn
+// into packages; read logs what it skips. name prefixes errors.
+func RealDatabases(ctx context.Context, name string, files FileSet, wants func(string) bool, read func(path string, b []byte) []strata.Package) (*strata.LayerReport, error) {
+	rep := &strata.LayerReport{}
+	for _, p := range files.Paths() {
+		if wants(p) {
+			rep.Databases = append(rep.Databases, p)
+		}
+	}
+	for _, p := range RealFiles(files, rep.Databases) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: read %s: %w", name, p, err)
+		}
+		rep.Packages = append(rep.Packages, read(p, b)...)
+	}
+	return rep, nil
 }

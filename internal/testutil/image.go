@@ -2,7 +2,8 @@
 // docker-archive and OCI-layout images from layers, in process (no docker);
 // it reads OCI layout archives and serves images from an in-process
 // registry that may want authentication and counts the blobs it serves.
-// The generator under scripts/gen/testimages uses it too.
+// It also lists what reports hold, for tests to compare. The generator
+// under scripts/gen/testimages uses it too.
 package testutil
 
 import (

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // fetchURLAll runs Fetch on srv's URL plus path with the server's client.
@@ -64,7 +65,7 @@ func TestFetchURLETag(t *testing.T) {
 func TestFetchURLLastModified(t *testing.T) {
 	const lastMod = "Tue, 01 Jul 2025 10:00:00 GMT"
 	modified := time.Date(2025, 7, 1, 10, 0, 0, 0, time.UTC)
-	tgz := gzipBytes(t, feedTar(t))
+	tgz := testutil.Gzipped(t, feedTar(t))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// ServeContent answers If-Modified-Since itself.
 		http.ServeContent(w, r, "", modified, strings.NewReader(string(tgz)))

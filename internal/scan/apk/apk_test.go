@@ -4,29 +4,19 @@ import (
 	"context"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/apk"
 	"github.com/strata-scan/strata/internal/scan/scantest"
 )
 
 func TestWants(t *testing.T) {
-	tests := []struct {
-		path string
-		want bool
-	}{
-		{"lib/apk/db/installed", true},
-		{"usr/lib/apk/db/installed", true},
-		{"lib/apk/db/triggers", false},
-		{"/lib/apk/db/installed", false},
-		{"etc/apk/world", false},
-	}
-	for _, tt := range tests {
-		if got := (apk.Scanner{}).Wants(tt.path); got != tt.want {
-			t.Errorf("Wants(%q) = %v, want %v", tt.path, got, tt.want)
-		}
-	}
+	scantest.CheckWants(t, apk.Scanner{}, map[string]bool{
+		"lib/apk/db/installed":     true,
+		"usr/lib/apk/db/installed": true,
+		"lib/apk/db/triggers":      false,
+		"/lib/apk/db/installed":    false,
+		"etc/apk/world":            false,
+	})
 }
 
 func TestScan(t *testing.T) {
@@ -36,10 +26,6 @@ func TestScan(t *testing.T) {
 		"lib/apk/db/lock":          nil,
 		"etc/alpine-release":       []byte("3.18.4\n"),
 	}
-	got, err := apk.Scanner{}.Scan(context.Background(), files)
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := &strata.LayerReport{
 		Packages: []strata.Package{
 			pkg("musl", "1.2.4-r0", "x86_64", "musl"),
@@ -47,12 +33,10 @@ func TestScan(t *testing.T) {
 		},
 		Databases: []string{"lib/apk/db/installed", "usr/lib/apk/db/installed"},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Scan (-want +got):\n%s", diff)
-	}
+	scantest.CheckScan(t, apk.Scanner{}, files, want)
 
 	bad := scantest.Files{"lib/apk/db/installed": []byte("P:a\n")}
-	_, err = apk.Scanner{}.Scan(context.Background(), bad)
+	_, err := apk.Scanner{}.Scan(context.Background(), bad)
 	if want := "apk: parse lib/apk/db/installed: line 1: package a has no V: (version)"; err == nil || err.Error() != want {
 		t.Errorf("Scan error = %v; want %q", err, want)
 	}

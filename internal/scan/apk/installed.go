@@ -1,17 +1,14 @@
 package apk
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan"
 )
-
-// maxLine bounds one line of the database; real ones are short.
-const maxLine = 1 << 20
 
 // ParseInstalled reads apk's installed database and returns its packages
 // in file order. path is the file's image path: it becomes each package's
@@ -23,12 +20,9 @@ const maxLine = 1 << 20
 // without P or V, a repeated P, V, A or o, or a line that is not "K:value"
 // is an error naming the line.
 func ParseInstalled(path string, r io.Reader) ([]strata.Package, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
 	var (
 		pkgs []strata.Package
 		st   stanza
-		n    int
 	)
 	end := func() error {
 		if st.line == 0 {
@@ -42,23 +36,8 @@ func ParseInstalled(path string, r io.Reader) ([]strata.Package, error) {
 		st = stanza{}
 		return nil
 	}
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if line == "" {
-			if err := end(); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err := st.add(line, n); err != nil {
-			return nil, fmt.Errorf("apk: parse %s: line %d: %w", path, n, err)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("apk: parse %s: line %d: %w", path, n+1, err)
-	}
-	if err := end(); err != nil {
+	empty := func(line string) bool { return line == "" }
+	if err := scan.Stanzas("apk", path, r, empty, st.add, end); err != nil {
 		return nil, err
 	}
 	return pkgs, nil

@@ -2,7 +2,6 @@ package apk_test
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/apk"
+	"github.com/strata-scan/strata/internal/scan/scantest"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // sharedData is /work/shared/data seen from this package's directory.
@@ -69,23 +70,9 @@ func TestParseInstalledSamples(t *testing.T) {
 			if len(got) != tt.count {
 				t.Errorf("ParseInstalled found %d packages, want %d", len(got), tt.count)
 			}
-			for _, want := range tt.spot {
-				if diff := cmp.Diff(want, find(got, want.Name)); diff != "" {
-					t.Errorf("package %s (-want +got):\n%s", want.Name, diff)
-				}
-			}
+			scantest.CheckSpot(t, got, tt.spot)
 		})
 	}
-}
-
-// find returns the package named name, or the zero Package.
-func find(pkgs []strata.Package, name string) strata.Package {
-	for _, p := range pkgs {
-		if p.Name == name {
-			return p
-		}
-	}
-	return strata.Package{}
 }
 
 func TestParseInstalled(t *testing.T) {
@@ -141,17 +128,7 @@ func TestParseInstalledErrors(t *testing.T) {
 // FuzzParseInstalled checks that ParseInstalled never panics, that its
 // errors name the file and a line, and that every package is complete.
 func FuzzParseInstalled(f *testing.F) {
-	err := filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		f.Add(b)
-		return err
-	})
-	if err != nil {
-		f.Fatal(err)
-	}
+	testutil.AddTestdata(f, "*")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pkgs, err := apk.ParseInstalled(db, bytes.NewReader(b))
 		if err != nil {

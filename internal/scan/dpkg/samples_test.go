@@ -5,9 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan/scantest"
 )
 
 // TestParseStatusSamples parses the real status files of shared/data:
@@ -68,21 +67,7 @@ func TestParseStatusSamples(t *testing.T) {
 			if len(got) != tt.count {
 				t.Errorf("ParseStatus found %d installed packages, want %d", len(got), tt.count)
 			}
-			for _, want := range tt.spot {
-				if diff := cmp.Diff(want, find(got, want.Name)); diff != "" {
-					t.Errorf("package %s (-want +got):\n%s", want.Name, diff)
-				}
-			}
+			scantest.CheckSpot(t, got, tt.spot)
 		})
 	}
-}
-
-// find returns the package named name, or the zero Package.
-func find(pkgs []strata.Package, name string) strata.Package {
-	for _, p := range pkgs {
-		if p.Name == name {
-			return p
-		}
-	}
-	return strata.Package{}
 }

@@ -1,18 +1,14 @@
 package dpkg
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan"
 )
-
-// maxLine bounds one line of a status file; real ones stay under a few KiB
-// (long Depends and Breaks lists).
-const maxLine = 1 << 20
 
 // The fields ParseStatus reads, as indexes into paragraph.vals. Field
 // names are matched case-insensitively.
@@ -40,12 +36,9 @@ var fieldNames = [nFields]string{"Package", "Version", "Architecture", "Source",
 // is not three words, an installed stanza without Package or Version, a
 // Source that is not "name" or "name (version)".
 func ParseStatus(path string, r io.Reader) ([]strata.Package, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
 	var (
 		pkgs []strata.Package
 		para paragraph
-		n    int
 	)
 	end := func() error {
 		p, ok, err := para.pkg(path)
@@ -58,23 +51,8 @@ func ParseStatus(path string, r io.Reader) ([]strata.Package, error) {
 		para = paragraph{}
 		return nil
 	}
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if strings.TrimSpace(line) == "" {
-			if err := end(); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err := para.add(line, n); err != nil {
-			return nil, fmt.Errorf("dpkg: parse %s: line %d: %w", path, n, err)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("dpkg: parse %s: line %d: %w", path, n+1, err)
-	}
-	if err := end(); err != nil {
+	blank := func(line string) bool { return strings.TrimSpace(line) == "" }
+	if err := scan.Stanzas("dpkg", path, r, blank, para.add, end); err != nil {
 		return nil, err
 	}
 	return pkgs, nil

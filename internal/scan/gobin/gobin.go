@@ -14,7 +14,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"path"
 	"strings"
@@ -65,26 +64,12 @@ func (Scanner) Wants(p string) bool {
 // lower layers found at the same path. A binary reached through links is
 // reported once, at its own path, when the file set can resolve links.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
-	rep := &strata.LayerReport{}
-	for _, p := range files.Paths() {
-		if s.Wants(p) {
-			rep.Databases = append(rep.Databases, p)
-		}
-	}
-	for _, p := range scan.RealFiles(files, rep.Databases) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := files.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("gobin: read %s: %w", p, err)
-		}
+	return scan.RealDatabases(ctx, "gobin", files, s.Wants, func(p string, b []byte) []strata.Package {
 		pkgs, err := ReadBinary(p, bytes.NewReader(b))
 		if errors.Is(err, ErrNotGo) {
 			scan.Logger(s.Log).Debug("gobin: not a Go binary", "err", err)
-			continue
+			return nil
 		}
-		rep.Packages = append(rep.Packages, pkgs...)
-	}
-	return rep, nil
+		return pkgs
+	})
 }

@@ -3,8 +3,6 @@ package gobin_test
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io/fs"
 	"log/slog"
 	"syscall"
 	"testing"
@@ -17,53 +15,31 @@ import (
 )
 
 func TestWants(t *testing.T) {
-	tests := []struct {
-		path string
-		want bool
-	}{
-		{"usr/local/bin/htmlcheck", true},
-		{"usr/sbin/runc", true},
-		{"usr/bin/python3.11", true},
-		{"bin/busybox", true},
-		{"sbin/init", true},
-		{"go/bin/gopls", true},
-		{"root/go/bin/dlv", true},
-		{"usr/local/go/bin/go", true},
-		{"usr/lib/go-1.19/bin/gofmt", true},
-		{"opt/bitnami/redis/bin/redis-server", true},
-		{"usr/libexec/docker/cli-plugins/docker-compose", true},
-		{"ko-app/controller", true},
-		{"manager", true},
-		{"app/server", true},
-		{"app/config.yaml", false},
-		{".dockerenv", false},
-		{"usr/bin/.hidden", false},
-		{"usr/local/bin/", false},
-		{"usr/lib/x86_64-linux-gnu/libc.so.6", false},
-		{"usr/local/go/pkg/tool/linux_amd64/compile", false},
-		{"usr/share/doc/runc/copyright", false},
-		{"srv/app/server", false},
-		{"binaries/tool", false},
-	}
-	for _, tt := range tests {
-		if got := (gobin.Scanner{}).Wants(tt.path); got != tt.want {
-			t.Errorf("Wants(%q) = %v, want %v", tt.path, got, tt.want)
-		}
-	}
-}
-
-// testLogger logs to buf from the debug level, without times, so that
-// tests can read it.
-func testLogger(buf *bytes.Buffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{
-		Level: slog.LevelDebug,
-		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey {
-				return slog.Attr{}
-			}
-			return a
-		},
-	}))
+	scantest.CheckWants(t, gobin.Scanner{}, map[string]bool{
+		"usr/local/bin/htmlcheck":            true,
+		"usr/sbin/runc":                      true,
+		"usr/bin/python3.11":                 true,
+		"bin/busybox":                        true,
+		"sbin/init":                          true,
+		"go/bin/gopls":                       true,
+		"root/go/bin/dlv":                    true,
+		"usr/local/go/bin/go":                true,
+		"usr/lib/go-1.19/bin/gofmt":          true,
+		"opt/bitnami/redis/bin/redis-server": true,
+		"usr/libexec/docker/cli-plugins/docker-compose": true,
+		"ko-app/controller":                             true,
+		"manager":                                       true,
+		"app/server":                                    true,
+		"app/config.yaml":                               false,
+		".dockerenv":                                    false,
+		"usr/bin/.hidden":                               false,
+		"usr/local/bin/":                                false,
+		"usr/lib/x86_64-linux-gnu/libc.so.6":            false,
+		"usr/local/go/pkg/tool/linux_amd64/compile":     false,
+		"usr/share/doc/runc/copyright":                  false,
+		"srv/app/server":                                false,
+		"binaries/tool":                                 false,
+	})
 }
 
 func TestScan(t *testing.T) {
@@ -86,10 +62,6 @@ func TestScan(t *testing.T) {
 		},
 	}
 	var log bytes.Buffer
-	got, err := gobin.Scanner{Log: testLogger(&log)}.Scan(context.Background(), files)
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := &strata.LayerReport{
 		Packages: []strata.Package{
 			golang("example.com/tool", "1.0.0", "usr/bin/tool"),
@@ -106,9 +78,7 @@ func TestScan(t *testing.T) {
 			"usr/local/bin/htmlcheck", "usr/local/bin/tool", "usr/sbin/runc",
 		},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Scan (-want +got):\n%s", diff)
-	}
+	scantest.CheckScan(t, gobin.Scanner{Log: scantest.Logger(&log, slog.LevelDebug)}, files, want)
 	wantLog := `level=DEBUG msg="gobin: not a Go binary" err="gobin: usr/bin/notgo: not an ELF file with Go build info: not a Go executable"` + "\n" +
 		`level=DEBUG msg="gobin: not a Go binary" err="gobin: usr/bin/script: not an ELF file with Go build info: no ELF header"` + "\n"
 	if diff := cmp.Diff(wantLog, log.String()); diff != "" {
@@ -121,10 +91,6 @@ func TestScan(t *testing.T) {
 func TestScanWithoutLinks(t *testing.T) {
 	runc := goELF(t, "go1.19.8", runcInfo)
 	files := scantest.Files{"usr/bin/runc": runc, "usr/sbin/runc": runc}
-	got, err := gobin.Scanner{}.Scan(context.Background(), files)
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := &strata.LayerReport{
 		Packages: []strata.Package{
 			golang("github.com/opencontainers/runc", "", "usr/bin/runc"),
@@ -134,37 +100,17 @@ func TestScanWithoutLinks(t *testing.T) {
 		},
 		Databases: []string{"usr/bin/runc", "usr/sbin/runc"},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Scan (-want +got):\n%s", diff)
-	}
+	scantest.CheckScan(t, gobin.Scanner{}, files, want)
 }
 
 func TestScanEmptyLayer(t *testing.T) {
-	got, err := gobin.Scanner{}.Scan(context.Background(), scantest.Files{"etc/passwd": nil})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(&strata.LayerReport{}, got); diff != "" {
-		t.Errorf("Scan (-want +got):\n%s", diff)
-	}
+	scantest.CheckScan(t, gobin.Scanner{}, scantest.Files{"etc/passwd": nil}, &strata.LayerReport{})
 }
 
 func TestScanErrors(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	files := scantest.Files{"usr/bin/runc": nil}
-	if _, err := (gobin.Scanner{}).Scan(ctx, files); !errors.Is(err, context.Canceled) {
-		t.Errorf("Scan with a cancelled context: error = %v; want context.Canceled", err)
-	}
-	_, err := gobin.Scanner{}.Scan(context.Background(), unreadable{scantest.Files{"usr/bin/x": nil}})
+	scantest.CheckCancelled(t, gobin.Scanner{}, "usr/bin/runc")
+	_, err := gobin.Scanner{}.Scan(context.Background(), scantest.Unreadable{Files: scantest.Files{"usr/bin/x": nil}, Err: syscall.EIO})
 	if want := "gobin: read usr/bin/x: read usr/bin/x: input/output error"; err == nil || err.Error() != want {
 		t.Errorf("Scan error = %v; want %q", err, want)
 	}
-}
-
-// unreadable lists files it then fails to read.
-type unreadable struct{ scantest.Files }
-
-func (u unreadable) ReadFile(p string) ([]byte, error) {
-	return nil, &fs.PathError{Op: "read", Path: p, Err: syscall.EIO}
 }

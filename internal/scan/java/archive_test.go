@@ -3,13 +3,13 @@ package java_test
 import (
 	"archive/zip"
 	"bytes"
-	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/java"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // entry is one file of a test archive.
@@ -38,15 +38,6 @@ func archive(t testing.TB, entries ...entry) []byte {
 	return buf.Bytes()
 }
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // mvn is a library of the Maven ecosystem found in the file at db.
 func mvn(name, version, db string) strata.Package {
 	return strata.Package{Name: name, Version: version, Eco: strata.Maven,
@@ -65,21 +56,21 @@ func TestParseArchive(t *testing.T) {
 		jar = "usr/share/java/jackson-databind.jar"
 		app = "srv/app.war"
 	)
-	annotations := entry{"META-INF/maven/com.fasterxml.jackson.core/jackson-annotations/pom.properties", readTestdata(t, "jackson-annotations.pom.properties")}
-	core := entry{"META-INF/maven/com.fasterxml.jackson.core/jackson-core/pom.properties", readTestdata(t, "jackson-core.pom.properties")}
+	annotations := entry{"META-INF/maven/com.fasterxml.jackson.core/jackson-annotations/pom.properties", testutil.ReadTestdata(t, "jackson-annotations.pom.properties")}
+	core := entry{"META-INF/maven/com.fasterxml.jackson.core/jackson-core/pom.properties", testutil.ReadTestdata(t, "jackson-core.pom.properties")}
 	tests := []struct {
 		name, path string
 		in         []byte
 		want       []strata.Package
 		skipped    int // pom.properties that say too little
 	}{
-		{"pom.properties before the manifest", jar, archive(t, entry{"META-INF/MANIFEST.MF", readTestdata(t, "jackson-annotations.MANIFEST.MF")}, annotations),
+		{"pom.properties before the manifest", jar, archive(t, entry{"META-INF/MANIFEST.MF", testutil.ReadTestdata(t, "jackson-annotations.MANIFEST.MF")}, annotations),
 			[]strata.Package{mvn("com.fasterxml.jackson.core:jackson-annotations", "2.14.0", jar)}, 0},
 		{"every pom.properties of a shaded jar, once", jar, archive(t, annotations, core, annotations),
 			[]strata.Package{mvn("com.fasterxml.jackson.core:jackson-annotations", "2.14.0", jar), mvn("com.fasterxml.jackson.core:jackson-core", "2.14.1", jar)}, 0},
 		{"pom.properties path for a missing groupId and artifactId", jar, archive(t, pom("org.example", "lib", "version=1.0\n")),
 			[]strata.Package{mvn("org.example:lib", "1.0", jar)}, 0},
-		{"manifest: Bundle-SymbolicName and Bundle-Version", jar, archive(t, entry{"META-INF/MANIFEST.MF", readTestdata(t, "jackson-databind.MANIFEST.MF")}),
+		{"manifest: Bundle-SymbolicName and Bundle-Version", jar, archive(t, entry{"META-INF/MANIFEST.MF", testutil.ReadTestdata(t, "jackson-databind.MANIFEST.MF")}),
 			[]strata.Package{mvn("com.fasterxml.jackson.core:jackson-databind", "2.14.0", jar)}, 0},
 		{"manifest: Implementation-Vendor-Id and -Version before Bundle-*", "opt/lib/commons-lang3.jar",
 			archive(t, manifest("Implementation-Vendor-Id: org.apache.commons\nImplementation-Version: 3.12.0\nBundle-Version: 9\nBundle-SymbolicName: org.apache.commons.lang3\n")),

@@ -6,15 +6,16 @@ import (
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/java"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // FuzzParseArchive checks that the archive walker never panics, that its
 // errors name the file, and that every library it returns is complete and
 // attributed to the file.
 func FuzzParseArchive(f *testing.F) {
-	core := readTestdata(f, "jackson-core.pom.properties")
+	core := testutil.ReadTestdata(f, "jackson-core.pom.properties")
 	f.Add(archive(f, entry{"META-INF/maven/com.fasterxml.jackson.core/jackson-core/pom.properties", core}))
-	f.Add(archive(f, entry{"META-INF/MANIFEST.MF", readTestdata(f, "jackson-annotations.MANIFEST.MF")}))
+	f.Add(archive(f, entry{"META-INF/MANIFEST.MF", testutil.ReadTestdata(f, "jackson-annotations.MANIFEST.MF")}))
 	f.Add(archive(f, entry{"WEB-INF/lib/x-1.0.jar", archive(f, entry{"a-1.jar", archive(f, entry{"b-1.jar", archive(f)})})}))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -10,7 +10,6 @@ package java
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"path"
 	"strings"
@@ -61,29 +60,15 @@ func isArchive(name string) bool {
 // cannot be read, such as an empty or corrupt one, is skipped with a
 // warning, and so is a nested archive.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
-	rep := &strata.LayerReport{}
-	for _, p := range files.Paths() {
-		if s.Wants(p) {
-			rep.Databases = append(rep.Databases, p)
-		}
-	}
-	for _, p := range scan.RealFiles(files, rep.Databases) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := files.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("java: read %s: %w", p, err)
-		}
+	return scan.RealDatabases(ctx, "java", files, s.Wants, func(p string, b []byte) []strata.Package {
 		pkgs, skipped, err := ParseArchive(p, b)
 		for _, e := range skipped {
 			scan.Logger(s.Log).Warn("java: skipped a nested archive", "err", e)
 		}
 		if err != nil {
 			scan.Logger(s.Log).Warn("java: skipped an archive", "err", err)
-			continue
+			return nil
 		}
-		rep.Packages = append(rep.Packages, pkgs...)
-	}
-	return rep, nil
+		return pkgs
+	})
 }

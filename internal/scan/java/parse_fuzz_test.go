@@ -1,31 +1,16 @@
 package java
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// addTestdata seeds f with the files of testdata matching pattern.
-func addTestdata(f *testing.F, pattern string) {
-	files, err := filepath.Glob(filepath.Join("testdata", pattern))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-}
+	"github.com/strata-scan/strata/internal/testutil"
+)
 
 // FuzzParseManifest checks that parseManifest never panics and that its
 // attribute names are lower case.
 func FuzzParseManifest(f *testing.F) {
-	addTestdata(f, "*.MANIFEST.MF")
+	testutil.AddTestdata(f, "*.MANIFEST.MF")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for name := range parseManifest(b) {
 			if name != strings.ToLower(name) {
@@ -38,7 +23,7 @@ func FuzzParseManifest(f *testing.F) {
 // FuzzParseProperties checks that parseProperties never panics and that
 // its values are trimmed.
 func FuzzParseProperties(f *testing.F) {
-	addTestdata(f, "*.pom.properties")
+	testutil.AddTestdata(f, "*.pom.properties")
 	f.Add([]byte("k\\=ey=a\\tb\\u00e9\\q\\\n  continued\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for k, v := range parseProperties(b) {

@@ -1,29 +1,18 @@
 package npm_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/npm"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // FuzzParsePackageJSON checks that ParsePackageJSON never panics, that its
 // errors name the file, and that a package it returns is complete.
 func FuzzParsePackageJSON(f *testing.F) {
-	files, err := filepath.Glob("testdata/*.package.json")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	testutil.AddTestdata(f, "*.package.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		const path = "node_modules/x/package.json"
 		p, ok, err := npm.ParsePackageJSON(path, b)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/npm"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 const db = "app/node_modules/x/package.json"
@@ -17,9 +18,9 @@ func TestParsePackageJSON(t *testing.T) {
 		want     strata.Package
 		ok       bool
 	}{
-		{"published manifest", string(readTestdata(t, "ms.package.json")), pkg("ms", "2.1.3", db), true},
-		{"scoped", string(readTestdata(t, "types-ms.package.json")), pkg("@types/ms", "0.7.34", db), true},
-		{"private workspace root", string(readTestdata(t, "workspace-root.package.json")), strata.Package{}, false},
+		{"published manifest", string(testutil.ReadTestdata(t, "ms.package.json")), pkg("ms", "2.1.3", db), true},
+		{"scoped", string(testutil.ReadTestdata(t, "types-ms.package.json")), pkg("@types/ms", "0.7.34", db), true},
+		{"private workspace root", string(testutil.ReadTestdata(t, "workspace-root.package.json")), strata.Package{}, false},
 		{"private as a string", `{"name": "app", "private": "true"}`, strata.Package{}, false},
 		{"private with a version counts", `{"name": "lib", "version": "1.0.0", "private": true}`, pkg("lib", "1.0.0", db), true},
 		{"spaces trimmed", `{"name": " ms ", "version": "2.1.3\n"}`, pkg("ms", "2.1.3", db), true},

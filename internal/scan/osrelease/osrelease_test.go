@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/osrelease"
 	"github.com/strata-scan/strata/internal/scan/scantest"
@@ -82,13 +80,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := osrelease.Scanner{}.Scan(context.Background(), tt.files)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(&strata.LayerReport{Distribution: tt.want}, got); diff != "" {
-				t.Errorf("Scan (-want +got):\n%s", diff)
-			}
+			scantest.CheckScan(t, osrelease.Scanner{}, tt.files, &strata.LayerReport{Distribution: tt.want})
 		})
 	}
 }
@@ -101,18 +93,8 @@ func TestScanErrors(t *testing.T) {
 		t.Errorf("Scan error = %v; want %q", err, want)
 	}
 
-	broken := brokenFiles{scantest.Files{"etc/os-release": nil}}
+	broken := scantest.Unreadable{Files: scantest.Files{"etc/os-release": nil}, Err: fs.ErrPermission}
 	if _, err := (osrelease.Scanner{}).Scan(context.Background(), broken); !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("Scan of an unreadable file: error = %v; want fs.ErrPermission", err)
 	}
-}
-
-// brokenFiles fails to read the files it lists.
-type brokenFiles struct{ scantest.Files }
-
-func (f brokenFiles) ReadFile(p string) ([]byte, error) {
-	if _, err := f.Files.ReadFile(p); err != nil {
-		return nil, err
-	}
-	return nil, &fs.PathError{Op: "read", Path: p, Err: fs.ErrPermission}
 }

@@ -1,28 +1,20 @@
 package python_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/python"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // FuzzParseMetadata checks that ParseMetadata never panics, that its errors
 // name the file, and that a package it returns is complete, with a
 // normalised name.
 func FuzzParseMetadata(f *testing.F) {
-	metadata, _ := filepath.Glob("testdata/*.METADATA")
-	pkgInfo, _ := filepath.Glob("testdata/*.PKG-INFO")
-	for _, name := range append(metadata, pkgInfo...) {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	testutil.AddTestdata(f, "*.METADATA")
+	testutil.AddTestdata(f, "*.PKG-INFO")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		const path = "usr/lib/python3/dist-packages/x.egg-info"
 		p, err := python.ParseMetadata(path, b)

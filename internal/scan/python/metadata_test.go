@@ -8,6 +8,7 @@ import (
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/python"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 const db = "usr/lib/python3/dist-packages/x.dist-info/METADATA"
@@ -27,7 +28,7 @@ func TestParseMetadataSamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := python.ParseMetadata(db, readTestdata(t, tt.file))
+			got, err := python.ParseMetadata(db, testutil.ReadTestdata(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}

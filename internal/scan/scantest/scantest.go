@@ -1,5 +1,6 @@
 // Package scantest holds helpers for testing scanners: an in-memory
-// scan.FileSet.
+// scan.FileSet, a logger whose output tests can compare, and checks every
+// scanner must pass.
 package scantest
 
 import (
@@ -64,4 +65,20 @@ func (l Linked) Resolve(p string) (string, error) {
 		return t, nil
 	}
 	return p, nil
+}
+
+// Unreadable is an in-memory scan.FileSet that lists its files but fails
+// to read them, with a *fs.PathError wrapping Err.
+type Unreadable struct {
+	Files
+	Err error
+}
+
+// ReadFile fails: with fs.ErrNotExist for a path not listed, with Err for
+// one that is.
+func (u Unreadable) ReadFile(p string) ([]byte, error) {
+	if _, err := u.Files.ReadFile(p); err != nil {
+		return nil, err
+	}
+	return nil, &fs.PathError{Op: "read", Path: p, Err: u.Err}
 }

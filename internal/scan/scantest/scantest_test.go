@@ -26,3 +26,17 @@ func TestFiles(t *testing.T) {
 		t.Errorf(`ReadFile("etc/lsb-release") error = %v; want fs.ErrNotExist`, err)
 	}
 }
+
+func TestUnreadable(t *testing.T) {
+	u := scantest.Unreadable{Files: scantest.Files{"etc/os-release": nil}, Err: fs.ErrPermission}
+	if diff := cmp.Diff([]string{"etc/os-release"}, u.Paths()); diff != "" {
+		t.Errorf("Paths (-want +got):\n%s", diff)
+	}
+	_, err := u.ReadFile("etc/os-release")
+	if want := "read etc/os-release: permission denied"; err == nil || err.Error() != want || !errors.Is(err, fs.ErrPermission) {
+		t.Errorf(`ReadFile("etc/os-release") error = %v; want %q`, err, want)
+	}
+	if _, err := u.ReadFile("etc/lsb-release"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf(`ReadFile("etc/lsb-release") error = %v; want fs.ErrNotExist`, err)
+	}
+}

@@ -113,29 +113,14 @@ func (s *Store) UpdateDiffs(ctx context.Context, after int64) ([]strata.UpdateDi
 
 // diffRecords fills in the records of ds, the diffs with ID > after.
 func diffRecords(ctx context.Context, tx pgx.Tx, after int64, ds []strata.UpdateDiff) error {
-	byID := make(map[int64]*strata.UpdateDiff, len(ds))
-	for i := range ds {
-		byID[ds[i].ID] = &ds[i]
-	}
+	x := store.IndexDiffs(ds)
 	rows, _ := tx.Query(ctx, `SELECT diff, kind, record FROM update_diff_records
 		WHERE diff > $1 ORDER BY diff, kind, key`, after)
 	var id int64
 	var kind string
 	var b []byte
 	_, err := pgx.ForEachRow(rows, []any{&id, &kind, &b}, func() error {
-		var v strata.Vulnerability
-		if err := json.Unmarshal(b, &v); err != nil {
-			return fmt.Errorf("diff %d: %w", id, err)
-		}
-		d := byID[id]
-		switch {
-		case d == nil: // impossible within one snapshot; never dereference nil
-		case kind == "added":
-			d.Added = append(d.Added, v)
-		default:
-			d.Removed = append(d.Removed, v)
-		}
-		return nil
+		return x.Add(id, kind, b)
 	})
 	return err
 }

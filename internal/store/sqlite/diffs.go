@@ -3,10 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/store"
 )
 
 // UpdateDiffs returns the stored diffs with ID > after, oldest first, their
@@ -51,10 +51,7 @@ func diffHeaders(ctx context.Context, tx *sql.Tx, after int64) ([]strata.UpdateD
 
 // diffRecords fills in the records of ds, the diffs with ID > after.
 func diffRecords(ctx context.Context, tx *sql.Tx, after int64, ds []strata.UpdateDiff) error {
-	byID := make(map[int64]*strata.UpdateDiff, len(ds))
-	for i := range ds {
-		byID[ds[i].ID] = &ds[i]
-	}
+	x := store.IndexDiffs(ds)
 	rows, err := tx.QueryContext(ctx, `SELECT diff, kind, record FROM update_diff_records
 		WHERE diff > ? ORDER BY diff, kind, key`, after)
 	if err != nil {
@@ -68,17 +65,8 @@ func diffRecords(ctx context.Context, tx *sql.Tx, after int64, ds []strata.Updat
 		if err := rows.Scan(&id, &kind, &b); err != nil {
 			return err
 		}
-		var v strata.Vulnerability
-		if err := json.Unmarshal(b, &v); err != nil {
-			return fmt.Errorf("diff %d: %w", id, err)
-		}
-		d := byID[id]
-		switch {
-		case d == nil: // impossible within one snapshot; never dereference nil
-		case kind == "added":
-			d.Added = append(d.Added, v)
-		default:
-			d.Removed = append(d.Removed, v)
+		if err := x.Add(id, kind, b); err != nil {
+			return err
 		}
 	}
 	return rows.Err()

@@ -3,7 +3,6 @@ package debian
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,29 +11,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/testutil/golden"
+	"github.com/strata-scan/strata/internal/update/updatetest"
 )
 
 // trackerDir holds the whole real advisory lists.
 const trackerDir = "../../../../shared/data/feeds/debian/security-tracker"
 
-func parseFile(t *testing.T, path string) []strata.Vulnerability {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	vs, err := Updater{}.Parse(context.Background(), path, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return vs
-}
-
 func TestGolden(t *testing.T) {
 	for _, in := range []string{"tracker.excerpt.json", "DSA.excerpt.list", "DLA.excerpt.list", "DTSA.excerpt.list"} {
 		t.Run(in, func(t *testing.T) {
-			vs := parseFile(t, filepath.Join("testdata", in))
+			vs := updatetest.ParseFile(t, Updater{}, filepath.Join("testdata", in))
 			b, err := json.MarshalIndent(vs, "", "  ")
 			if err != nil {
 				t.Fatal(err)
@@ -46,7 +32,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestParseJSON(t *testing.T) {
-	vs := parseFile(t, "testdata/tracker.excerpt.json")
+	vs := updatetest.ParseFile(t, Updater{}, "testdata/tracker.excerpt.json")
 	got := map[string]strata.Vulnerability{}
 	for _, v := range vs {
 		got[v.Key()] = v

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/update/updatetest"
 )
 
 // fixed is a list record as the parser makes it.
@@ -54,7 +55,7 @@ func TestParseRealLists(t *testing.T) {
 			if _, err := os.Stat(path); err != nil {
 				t.Skipf("%s not present: %s (shared data absent)", tt.file, path)
 			}
-			vs := parseFile(t, path)
+			vs := updatetest.ParseFile(t, Updater{}, path)
 			got := map[string]strata.Vulnerability{}
 			for _, v := range vs {
 				got[v.Key()] = v

@@ -14,25 +14,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/testutil"
 	"github.com/strata-scan/strata/internal/testutil/golden"
+	"github.com/strata-scan/strata/internal/update/updatetest"
 )
 
 // realTarball is the whole active/ tree of June 2020.
 const realTarball = "../../../../shared/data/feeds/ubuntu/uct/ubuntu-cve-tracker-active-2020-06.tar.gz"
-
-func parsePath(t *testing.T, path string) []strata.Vulnerability {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	vs, err := Updater{}.Parse(context.Background(), path, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return vs
-}
 
 func TestParseFiles(t *testing.T) {
 	// Counted with grep: lines of named releases whose status is neither
@@ -44,7 +32,7 @@ func TestParseFiles(t *testing.T) {
 	}
 	for name, want := range tests {
 		t.Run(name, func(t *testing.T) {
-			vs := parsePath(t, filepath.Join("testdata/active", name))
+			vs := updatetest.ParseFile(t, Updater{}, filepath.Join("testdata/active", name))
 			if len(vs) != want {
 				t.Errorf("%d records, want %d", len(vs), want)
 			}
@@ -100,7 +88,7 @@ func TestRecords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			got := map[string]strata.Vulnerability{}
-			for _, v := range parsePath(t, filepath.Join("testdata/active", tt.file)) {
+			for _, v := range updatetest.ParseFile(t, Updater{}, filepath.Join("testdata/active", tt.file)) {
 				got[v.Release+"|"+v.Package] = v
 			}
 			for _, w := range tt.want {
@@ -251,16 +239,8 @@ func TestRealTarball(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob("testdata/active/CVE-*")
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seeds: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+	if testutil.AddTestdata(f, "active/CVE-*") == 0 {
+		f.Fatal("no seeds")
 	}
 	f.Add([]byte("Candidate: CVE-2020-1\nPriority_foo: low\nbionic_foo: released (1.0\n focal_foo: needed\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
