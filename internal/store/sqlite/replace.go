@@ -34,6 +34,11 @@ func (s *Store) ReplaceVulnerabilities(ctx context.Context, updater, fingerprint
 		defer rp.close()
 		return rp.run(ctx, fingerprint, vulns)
 	})
+	if err != nil && ctx.Err() != nil {
+		// database/sql closes the statements of a cancelled transaction
+		// on its own, so the error seen may be "statement is closed".
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: replace vulnerabilities of %s: %w", updater, err)
 	}
