@@ -34,6 +34,8 @@ func (d *Distribution) Release() string {
 		}
 	case "rhel", "centos", "rocky", "almalinux", "ol":
 		v = firstParts(v, 1)
+	case "wolfi", "chainguard":
+		v = "rolling" // rolling distributions: one feed, whatever the build date
 	}
 	if v == "" {
 		v = d.VersionCodename

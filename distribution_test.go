@@ -16,7 +16,7 @@ func TestRelease(t *testing.T) {
 		{&Distribution{ID: "alpine", VersionID: "3.3"}, "alpine:3.3"},
 		{&Distribution{ID: "alpine", VersionID: "3.19_alpha20230901"}, "alpine:edge"},
 		{&Distribution{ID: "rhel", VersionID: "9.4"}, "rhel:9"},
-		{&Distribution{ID: "wolfi", VersionID: "20230201"}, "wolfi:20230201"},
+		{&Distribution{ID: "wolfi", VersionID: "20230201"}, "wolfi:rolling"},
 		{&Distribution{ID: "arch"}, "arch"},
 	}
 	for _, tt := range tests {

@@ -13,6 +13,9 @@ type Package struct {
 	// they equal Name and Version when the database names no source.
 	SourceName    string `json:"source_name,omitempty"`
 	SourceVersion string `json:"source_version,omitempty"`
+	// Module is the module stream ("nodejs:12") of a modular RPM, from its
+	// MODULARITYLABEL; a fix for one stream does not apply to another.
+	Module string `json:"module,omitempty"`
 	// PackageDB is the image path of the database or file that listed it,
 	// without a leading slash: "var/lib/dpkg/status".
 	PackageDB string `json:"package_db"`

@@ -81,21 +81,7 @@ func TestScanBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan9, err := testutil.Tar(
-		testutil.Entry{Path: "etc/os-release", Body: []byte("ID=plan9\nVERSION_ID=4\nPRETTY_NAME=\"Plan 9\"\n")},
-		testutil.Entry{Path: "var/lib/dpkg/status", Body: []byte("Package: rc\nStatus: install ok installed\nVersion: 1.0\n")},
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := testutil.Image(false, plan9)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unknown := filepath.Join(t.TempDir(), "plan9.tar")
-	if err := testutil.WriteDockerArchive(unknown, "strata-test/plan9:1", img); err != nil {
-		t.Fatal(err)
-	}
+	unknown := plan9Image(t)
 	tests := []struct {
 		name, image string
 		want        []string // parts of the error message
@@ -139,7 +125,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"scan", "--format", "xml", "x"}, 1, `unknown --format "xml" (want table or json)`},
 		{[]string{"scan", "--fail-on", "severe", "x"}, 1, `--fail-on: unknown severity "severe"`},
 		{[]string{"update", "--source", "nvd"}, 1, `want NAME=LOCATION, have "nvd"`},
-		{[]string{"update", "--source", "gentoo=x"}, 1, `unknown feed "gentoo" (known: debian, ubuntu)`},
+		{[]string{"update", "--source", "gentoo=x"}, 1, `unknown feed "gentoo" (known: alpine, debian, osv, ubuntu)`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -248,4 +234,41 @@ func TestLayerLimitFlags(t *testing.T) {
 	if _, errOut, code := run(t, "index", "--db", db, "--max-ratio", "100000", dir); code != 0 {
 		t.Errorf("--max-ratio 100000: exit %d, stderr %q; want 0", code, errOut)
 	}
+}
+
+// With --format json, an image none of whose packages can be checked still
+// gets its report (with "uncovered" saying why), and exit 1.
+func TestScanUncoveredJSON(t *testing.T) {
+	db := loadedDB(t)
+	p := plan9Image(t)
+	out, errOut, code := run(t, "scan", "--db", db, "--format", "json", p)
+	if code != 1 || !strings.Contains(errOut, "no vulnerability data for plan9:4 (deb)") {
+		t.Errorf("exit %d, stderr %q; want 1 and the reason", code, errOut)
+	}
+	if !strings.Contains(out, `"uncovered": [
+    "plan9:4 (deb)"
+  ]`) {
+		t.Errorf("stdout lacks the report's uncovered list:\n%s", out)
+	}
+}
+
+// plan9Image is a docker archive of a distribution no feed covers.
+func plan9Image(t *testing.T) string {
+	t.Helper()
+	tarball, err := testutil.Tar(
+		testutil.Entry{Path: "etc/os-release", Body: []byte("ID=plan9\nVERSION_ID=4\nPRETTY_NAME=\"Plan 9\"\n")},
+		testutil.Entry{Path: "var/lib/dpkg/status", Body: []byte("Package: rc\nStatus: install ok installed\nVersion: 1.0\n")},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := testutil.Image(false, tarball)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "plan9.tar")
+	if err := testutil.WriteDockerArchive(p, "strata-test/plan9:1", img); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -33,6 +33,8 @@ Usage:
   strata update [flags] [FEED…]  load vulnerability feeds into the store
   strata serve [flags]           serve the HTTP API (Clair v4-compatible)
   strata delete DIGEST…          forget indexed images and their unshared layers
+  strata notifications [flags]   list (and --ack) the images feed updates newly affect
+  strata affected [flags] VULN   list the indexed images a vulnerability affects
   strata version                 print the version
   strata help [COMMAND]          show help
 
@@ -59,6 +61,9 @@ var commands = map[string]command{
 	"update":  {runUpdate, updateHelp},
 	"serve":   {runServe, serveUsage},
 	"version": {runVersion, "Usage: strata version\n\nPrints strata's version and the Go version it was built with.\n"},
+
+	"notifications": {runNotifications, notificationsHelp},
+	"affected":      {runAffected, affectedHelp},
 }
 
 // env is what every verb writes to.

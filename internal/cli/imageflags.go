@@ -40,6 +40,9 @@ func (f *imageFlags) limits() layer.Limits {
 }
 
 func (f *imageFlags) options() (image.Options, error) {
+	if f.maxRatio < 1 || f.maxLayerGiB < 1 {
+		return image.Options{}, errors.New("--max-ratio and --max-layer-gib must be at least 1")
+	}
 	opts := image.Options{Platform: f.platform, Insecure: f.insecure, Username: f.username, Password: os.Getenv("STRATA_REGISTRY_PASSWORD")}
 	if f.passwordStdin {
 		if f.username == "" {

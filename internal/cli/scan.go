@@ -90,7 +90,14 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(res.Uncovered) > 0 && res.Checked == 0 {
-		return fmt.Errorf("%s: no vulnerability data for %s: none of its %d packages could be checked (load feeds with \"strata update\"; strata has feeds for debian and ubuntu)",
+		// Nothing could be checked: an error, never "0 vulnerabilities".
+		// The JSON report still goes out, its "uncovered" saying why.
+		if f.format == "json" {
+			if err := report.JSON(e.stdout, ir, res); err != nil {
+				return fmt.Errorf("write report: %w", err)
+			}
+		}
+		return fmt.Errorf("%s: no vulnerability data for %s: none of its %d packages could be checked (load feeds with \"strata update\"; strata has feeds for alpine, debian, ubuntu and osv)",
 			fs.Arg(0), strings.Join(res.Uncovered, ", "), len(ir.Packages))
 	}
 	if len(ir.Packages) == 0 {

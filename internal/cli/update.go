@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/strata-scan/strata/internal/notify"
+	"github.com/strata-scan/strata/internal/store"
 	"github.com/strata-scan/strata/internal/update"
 	"github.com/strata-scan/strata/internal/update/updaters"
 )
@@ -25,8 +27,16 @@ at a local file, directory, tarball or URL instead; repeat it to load
 several locations into one feed (--source debian=DSA.list --source
 debian=DLA.list). With --source, only the feeds it names are updated.
 
+After the feeds, the notifications of what changed are recorded (see
+"strata notifications") and summarised in one line: "N new
+vulnerabilities affect M indexed images". A feed's first update is its
+baseline and notifies nothing.
+
 Feeds: debian (security tracker JSON, or the DSA/DLA/DTSA lists), ubuntu
-(Ubuntu CVE Tracker files).
+(Ubuntu CVE Tracker files), alpine (Alpine secdb main/community files,
+JSON or YAML; Wolfi's and Chainguard's security.json), osv (OSV records
+for Go, PyPI, npm and Maven: JSON or YAML files, directories, tarballs or
+zip dumps).
 `
 
 // sourceFlags collects repeated --source NAME=LOCATION flags.
@@ -88,8 +98,30 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "%s: %d records (%d added, %d removed)\n", out.Updater, out.Records, len(out.Diff.Added), len(out.Diff.Removed))
 	}
+	if err := notifySummary(ctx, e, st); err != nil {
+		return err
+	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d feeds failed: %s (their previous data is kept)", len(failed), len(us), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// notifySummary records the notifications of the new update diffs and
+// prints the one-line summary.
+func notifySummary(ctx context.Context, e *env, st store.Store) error {
+	sum, err := (&notify.Notifier{Store: st, Source: st, Log: e.log}).Run(ctx)
+	if err != nil {
+		return err
+	}
+	vulns, images := sum.Added()
+	switch {
+	case sum.Busy:
+		fmt.Fprintln(e.stdout, "notifications: skipped: another strata process is recording them now")
+	case sum.Diffs > 0 && sum.Diffs == sum.Baselines:
+		fmt.Fprintln(e.stdout, "first update of these feeds: baseline recorded, no notifications")
+	default:
+		fmt.Fprintf(e.stdout, "%d new vulnerabilities affect %d indexed images\n", vulns, images)
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/strata-scan/strata/internal/layer"
+
 	"github.com/strata-scan/strata/internal/store"
 )
 
@@ -44,6 +46,7 @@ var errorTable = []struct {
 	{errUnauthorized, http.StatusUnauthorized, "unauthorized"},
 	{errBusy, http.StatusTooManyRequests, "too-many-requests"},
 	{errLayerFetch, http.StatusBadGateway, "layer-fetch-failed"},
+	{layer.ErrInvalid, http.StatusUnprocessableEntity, "invalid-layer"},
 	{errImageFetch, http.StatusBadGateway, "image-fetch-failed"},
 	{errNotReady, http.StatusServiceUnavailable, "not-ready"},
 }

@@ -42,7 +42,7 @@ func TestErrors(t *testing.T) {
 		{"too large", post, reports, bytes.Repeat([]byte(" "), 5000), nil, 413, "too-large", "more than 4096 bytes"},
 		{"layer not found", post, reports, layer(func(l *ManifestLayer) { l.URI = b.url + "/blobs/missing?sig=secret" }), nil, 502, "layer-fetch-failed", "GET " + b.url + "/blobs/missing: 404 Not Found"},
 		{"layer refused", post, reports, layer(func(l *ManifestLayer) { l.Headers = nil }), nil, 502, "layer-fetch-failed", "401 Unauthorized"},
-		{"wrong digest", post, reports, layer(func(l *ManifestLayer) { l.Hash = manifestOf(good).Hash }), nil, 500, "internal", "digest mismatch"},
+		{"wrong digest", post, reports, layer(func(l *ManifestLayer) { l.Hash = manifestOf(good).Hash }), nil, 422, "invalid-layer", "digest mismatch"},
 		{"bad path digest", "GET", reports + "/sha256:abc", nil, nil, 400, "bad-request", `digest "sha256:abc": want 64 hex digits, have 3`},
 		{"unknown manifest", "GET", reports + "/sha256:" + strings.Repeat("0", 64), nil, nil, 404, "not-found", "not found"},
 		{"unknown report", "GET", "/matcher/api/v1/vulnerability_report/sha256:" + strings.Repeat("0", 64), nil, nil, 404, "not-found", "not found"},
@@ -71,7 +71,7 @@ func TestClassify(t *testing.T) {
 		st, _ := classify(fmt.Errorf("context: %w", e.err))
 		got = append(got, st)
 	}
-	want := []int{404, 404, 405, 400, 415, 413, 401, 429, 502, 502, 503}
+	want := []int{404, 404, 405, 400, 415, 413, 401, 429, 502, 422, 502, 503}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("statuses (-want +got):\n%s", diff)
 	}

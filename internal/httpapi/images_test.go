@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata/internal/testutil"
+	"github.com/strata-scan/strata/internal/update/updaters"
 )
 
 // An image submitted by reference is pulled with the credentials
@@ -114,7 +115,7 @@ func TestUpdatesAndReadiness(t *testing.T) {
 	resp := a.do("GET", "/api/v1/updates", nil)
 	var got struct{ Updaters []feedStatus }
 	resp.decode(t, &got)
-	if resp.status != 200 || len(got.Updaters) != 2 {
+	if resp.status != 200 || len(got.Updaters) != len(updaters.All()) {
 		t.Fatalf("status %d, %d updaters: %s", resp.status, len(got.Updaters), resp.body)
 	}
 	deb, ubu := got.Updaters[0], got.Updaters[1]

@@ -164,10 +164,10 @@ func VerifyDigests(l Layer, res *layer.Result) error {
 		name = l.Blob
 	}
 	if l.DiffID != "" && l.DiffID != res.DiffID {
-		return fmt.Errorf("layer %s: digest mismatch: config says %s, content is %s", name, l.DiffID, res.DiffID)
+		return layer.Invalid(fmt.Errorf("layer %s: digest mismatch: config says %s, content is %s", name, l.DiffID, res.DiffID))
 	}
 	if strings.HasPrefix(string(l.Blob), "sha256:") && l.Blob != res.BlobDigest {
-		return fmt.Errorf("layer %s: digest mismatch: manifest says blob %s, blob is %s", name, l.Blob, res.BlobDigest)
+		return layer.Invalid(fmt.Errorf("layer %s: digest mismatch: manifest says blob %s, blob is %s", name, l.Blob, res.BlobDigest))
 	}
 	return nil
 }

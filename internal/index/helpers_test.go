@@ -85,10 +85,14 @@ func expected(t *testing.T, name string) []string {
 	return out
 }
 
-// listed is the package list of a report in the columns of expected.
+// listed is the dpkg package list of a report in the columns of expected
+// (the *.packages.tsv lists hold dpkg's packages only).
 func listed(r *strata.IndexReport) []string {
 	var out []string
 	for _, p := range r.Packages {
+		if p.Eco != strata.Deb {
+			continue
+		}
 		out = append(out, strings.Join([]string{p.Name, p.Version, p.Arch, p.SourceName, p.SourceVersion}, "\t"))
 	}
 	return out

@@ -214,6 +214,15 @@ func (o onlyWanted) Paths() []string {
 	return out
 }
 
+// Resolve follows links as the layer does (scan.Resolver); a file set
+// that knows no links resolves every path to itself.
+func (o onlyWanted) Resolve(p string) (string, error) {
+	if r, ok := o.files.(scan.Resolver); ok {
+		return r.Resolve(p)
+	}
+	return p, nil
+}
+
 func (o onlyWanted) ReadFile(p string) ([]byte, error) {
 	if !o.s.Wants(strings.TrimPrefix(p, "/")) {
 		return nil, fmt.Errorf("%s: not wanted by scanner %s: %w", p, o.s.Name(), fs.ErrNotExist)

@@ -87,6 +87,37 @@ func TestReadFileLinks(t *testing.T) {
 	}
 }
 
+// Resolve names what a path finally is, as ReadFile follows it, so that
+// scanners read a file reached through several links once.
+func TestResolve(t *testing.T) {
+	layer := buildTar(t,
+		reg("usr/share/java/x.jar", "jar"),
+		symlink("usr/share/java/x-1.0.jar", "x.jar"),
+		symlink("usr/share/maven-repo/x/1.0/x-1.0.jar", "/usr/share/java/x-1.0.jar"),
+		hardlink("usr/bin/hard", "usr/share/java/x.jar"),
+		symlink("loop/a", "a"),
+	)
+	res, err := Walk(context.Background(), "L", bytes.NewReader(layer), wantAll, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want, err string }{
+		{"usr/share/java/x.jar", "usr/share/java/x.jar", ""},
+		{"/usr/share/java/x-1.0.jar", "usr/share/java/x.jar", ""},
+		{"usr/share/maven-repo/x/1.0/x-1.0.jar", "usr/share/java/x.jar", ""},
+		{"usr/bin/hard", "usr/share/java/x.jar", ""},
+		{"usr/share/java/absent", "usr/share/java/absent", ""},
+		{"loop/a", "", "too many levels of symbolic links (more than 40)"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			got, err := res.Resolve(tc.path)
+			if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && err.Error() != tc.err) {
+				t.Errorf("Resolve(%q) = %q, %v; want %q, %q", tc.path, got, err, tc.want, tc.err)
+			}
+		})
+	}
+}
+
 // A wanted link makes its target wanted for the rest of the stream,
 // following links seen so far. A target that came earlier, and was not
 // wanted, is pending: ReadPending reads it from a second pass.

@@ -84,3 +84,10 @@ func join(dir, name string) string {
 	}
 	return dir + "/" + name
 }
+
+// Resolve returns the path that name names in the layer once every
+// symbolic and hard link is followed, so that scanners can read a file
+// reached through several links once (scan.Resolver).
+func (r *Result) Resolve(name string) (string, error) {
+	return r.resolve(cleanRel(name))
+}

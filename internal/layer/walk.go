@@ -37,10 +37,28 @@ func Walk(ctx context.Context, name string, r io.Reader, wants func(path string)
 	res, err := walk(ctx, r, wants, lim.withDefaults(), sp)
 	if err != nil {
 		sp.close()
+		if ctx.Err() == nil {
+			err = invalid{err}
+		}
 		return nil, fmt.Errorf("layer %s: %w", name, err)
 	}
 	return res, nil
 }
+
+// ErrInvalid matches the errors that say a layer's bytes are wrong (not a
+// tar, truncated, hostile, over a limit, not matching its digest), as
+// opposed to a failure to read them or a cancellation.
+var ErrInvalid = errors.New("invalid layer")
+
+// invalid marks an error as ErrInvalid, keeping its message.
+type invalid struct{ err error }
+
+func (e invalid) Error() string        { return e.err.Error() }
+func (e invalid) Unwrap() error        { return e.err }
+func (e invalid) Is(target error) bool { return target == ErrInvalid }
+
+// Invalid marks err as ErrInvalid.
+func Invalid(err error) error { return invalid{err} }
 
 // walk is Walk, keeping large files in sp.
 func walk(ctx context.Context, r io.Reader, wants func(string) bool, lim Limits, sp *spill) (*Result, error) {

@@ -78,6 +78,9 @@ func matchGroup(ctx context.Context, src Source, eco strata.Ecosystem, release s
 		byName[v.Package] = append(byName[v.Package], v)
 	}
 	for _, p := range pkgs {
+		if unversioned(p) {
+			continue
+		}
 		skipped := false
 		for _, v := range byName[p.SourceName] {
 			if v.SourcePackage {
@@ -121,6 +124,13 @@ func decide(c version.Comparator, p strata.Package, v strata.Vulnerability, ver 
 		},
 	})
 	return false
+}
+
+// unversioned says whether a package has no version to compare: a Go
+// binary built from a work tree ("(devel)") or in GOPATH mode (""). It
+// stays in the inventory and is not matched.
+func unversioned(p strata.Package) bool {
+	return p.Version == "" || p.Version == "(devel)"
 }
 
 func groupName(eco strata.Ecosystem, release string) string {

@@ -117,3 +117,22 @@ func TestFilter(t *testing.T) {
 		t.Errorf("Filter(ignore unfixed) (-want +got):\n%s", diff)
 	}
 }
+
+// Packages without a comparable version are not matched, and not counted
+// as skipped: there is nothing to compare.
+func TestMatchUnversioned(t *testing.T) {
+	vuln := strata.Vulnerability{ID: "GO-1", Updater: "osv", Eco: strata.Go, Package: "github.com/opencontainers/runc",
+		Ranges: []strata.Range{{Events: []strata.Event{{Introduced: "0"}, {Fixed: "1.1.12"}}}}, FixedVersion: "1.1.12", State: strata.Fixed}
+	ir := &strata.IndexReport{Packages: []strata.Package{
+		{Name: "github.com/opencontainers/runc", Version: "", Eco: strata.Go},
+		{Name: "github.com/opencontainers/runc", Version: "(devel)", Eco: strata.Go},
+		{Name: "github.com/opencontainers/runc", Version: "1.1.5", Eco: strata.Go},
+	}}
+	got, err := Match(context.Background(), fakeSource{vuln}, ir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Findings) != 1 || got.Findings[0].Package.Version != "1.1.5" || got.Skipped != 0 {
+		t.Errorf("findings %v, skipped %d; want one, for 1.1.5, and none skipped", got.Findings, got.Skipped)
+	}
+}

@@ -86,5 +86,67 @@ type Store interface {
 	// UpdateDiffs returns the stored diffs with ID > after, oldest first.
 	UpdateDiffs(ctx context.Context, after int64) ([]strata.UpdateDiff, error)
 
+	// notifications
+
+	// AffectedManifests lists, sorted, the manifests holding a package
+	// under any of keys.
+	AffectedManifests(ctx context.Context, keys []PackageKey) ([]strata.Digest, error)
+	// NotifyProgress returns the diffs the notifier has processed.
+	NotifyProgress(ctx context.Context) (*NotifyProgress, error)
+	// PutNotifications records, in one transaction, that diff (of
+	// updater) was processed and its notifications, their ID and Created
+	// set by the store. It returns false and records nothing when the
+	// diff was processed before.
+	PutNotifications(ctx context.Context, diff int64, updater string, ns []Notification) (bool, error)
+	// Notifications returns the notifications f selects, in ID order.
+	Notifications(ctx context.Context, f NotificationFilter) ([]Notification, error)
+	// AckNotifications marks the notifications ids as delivered, now,
+	// and returns how many were pending.
+	AckNotifications(ctx context.Context, ids []int64) (int, error)
+	// VulnerabilitiesByID returns every record, of any updater, whose ID
+	// or one of whose aliases is id.
+	VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error)
+
 	Close() error
 }
+
+// NotifyProgress is how far the notifier has got through the update diffs.
+type NotifyProgress struct {
+	// LastDiff is the highest diff ID processed (0 when none).
+	LastDiff int64
+	// Updaters lists, sorted, the updaters of which a diff was processed:
+	// the next diff of any other is its baseline.
+	Updaters []string
+}
+
+// Notification says that a feed update made one vulnerability affect
+// (Reason "added") or no longer affect ("removed") one indexed image.
+type Notification struct {
+	ID            int64           `json:"id"`
+	Diff          int64           `json:"diff"`
+	Updater       string          `json:"updater"`
+	Manifest      strata.Digest   `json:"manifest"`
+	Vulnerability string          `json:"vulnerability"`
+	Package       string          `json:"package"`
+	Version       string          `json:"version"`
+	Reason        string          `json:"reason"`
+	Severity      strata.Severity `json:"severity"`
+	Created       time.Time       `json:"created,omitzero"`
+	Delivered     time.Time       `json:"delivered,omitzero"`
+}
+
+// NotificationFilter selects notifications: at most Limit of those with
+// ID > After, only the undelivered ones when Pending, only those of the
+// diff Diff unless it is 0.
+type NotificationFilter struct {
+	After   int64
+	Limit   int
+	Pending bool
+	Diff    int64
+}
+
+// The reasons of a notification.
+const (
+	Added   = "added"
+	Removed = "removed"
+)

@@ -11,13 +11,18 @@ import (
 	"strings"
 )
 
+// endBlocks is the end-of-archive marker's size: two zero blocks. A lone
+// zero block after an entry is a stream cut short and padded, which
+// archive/tar (and GNU tar, with a warning) would take for a whole one.
+const endBlocks = 2 * 512
+
 // Reader watches the end of a tar stream: read the archive through it, and
 // tell it of every header the tar reader returns.
 type Reader struct {
 	r       io.Reader
 	n       int64 // bytes read
 	dataEnd int64 // where the last entry's padded contents end, as far as known
-	zeros   int   // trailing zero bytes read, up to a block
+	zeros   int   // trailing zero bytes read, up to two blocks
 	eof     bool  // the stream ended under the tar reader
 }
 
@@ -25,11 +30,11 @@ func (t *Reader) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	t.n += int64(n)
 	i := n
-	for i > 0 && p[i-1] == 0 && n-i < 512 {
+	for i > 0 && p[i-1] == 0 && n-i < endBlocks {
 		i--
 	}
 	if i == 0 {
-		t.zeros = min(t.zeros+n, 512)
+		t.zeros = min(t.zeros+n, endBlocks)
 	} else {
 		t.zeros = n - i
 	}
@@ -62,5 +67,5 @@ func (t *Reader) Entry(hdr *tar.Header) {
 // past the last entry's contents (or at a stream of no bytes at all, an
 // empty layer).
 func (t *Reader) Complete() bool {
-	return !t.eof || t.n == 0 || (t.zeros >= 512 && t.n >= t.dataEnd+512)
+	return !t.eof || t.n == 0 || (t.zeros >= endBlocks && t.n >= t.dataEnd+endBlocks)
 }

@@ -33,8 +33,8 @@ type Document struct {
 // loc is an http(s) URL or a local path. A directory yields every regular
 // file below it, sorted by path. A file (or a URL's body) that is
 // gzip-, zstd- or bzip2-compressed is decompressed; if it is then a tar
-// archive, each regular file in it is a document, otherwise the file
-// itself is. xz is not supported.
+// or zip archive, each regular file in it is a document, otherwise the
+// file itself is. xz is not supported.
 //
 // A URL is fetched conditionally, with the validators of prev: a "not
 // modified" answer returns ErrUnchanged without calling fn. Local inputs

@@ -26,7 +26,7 @@ var (
 
 // readDocuments hands fn the documents of one file named name: the file
 // itself, decompressed if it is compressed, or the regular files of the
-// tar archive it holds.
+// tar or zip archive it holds.
 func readDocuments(ctx context.Context, name string, r io.Reader, fn func(Document) error) error {
 	dr, closeFn, err := decompress(bufio.NewReaderSize(r, 64<<10))
 	if err != nil {
@@ -34,9 +34,12 @@ func readDocuments(ctx context.Context, name string, r io.Reader, fn func(Docume
 	}
 	defer closeFn()
 	br := bufio.NewReaderSize(dr, 64<<10)
-	if isTar(br) {
+	switch {
+	case isTar(br):
 		err = readTar(ctx, name, br, fn)
-	} else {
+	case isZip(br):
+		err = readZip(ctx, name, br, fn)
+	default:
 		err = fn(Document{Name: name, Body: br})
 	}
 	if err != nil {

@@ -1,6 +1,8 @@
 package update
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -72,6 +74,7 @@ func TestFetchLocal(t *testing.T) {
 		{"feed.tgz", testutil.Gzipped(t, tarball), tarDocs},
 		{"feed.tar.zst", testutil.Zstded(t, tarball), tarDocs},
 		{"feed-no-suffix", testutil.Gzipped(t, tarball), tarDocs},
+		{"feed.zip", feedZip(t), tarDocs},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,6 +95,28 @@ func TestFetchLocal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// feedZip is feedTar's documents in a zip archive, with a directory.
+func feedZip(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range []struct{ name, body string }{
+		{"feed/", ""}, {"feed/active/CVE-2020-0001", "one\n"}, {"feed/active/CVE-2020-0002", "two\n"},
+	} {
+		w, err := zw.Create(e.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(w, e.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func tarDocs(p string) []doc {
@@ -146,8 +171,11 @@ func TestFetchLocalErrors(t *testing.T) {
 		{"truncated.tar", feedTar(t)[:612], "fetch DIR/truncated.tar: read tar: unexpected EOF"},
 		// Cut right after an entry: archive/tar alone would take it for whole.
 		{"cut-at-entry.tar", feedTar(t)[:len(feedTar(t))-1024], "fetch DIR/cut-at-entry.tar: read tar: truncated: no end-of-archive block: unexpected EOF"},
+		// The same, padded with one zero block: a lone zero block is no end.
+		{"lone-zero-block.tar", append(feedTar(t)[:len(feedTar(t))-1024], make([]byte, 512)...), "fetch DIR/lone-zero-block.tar: read tar: truncated: no end-of-archive block: unexpected EOF"},
 		{"corrupt.gz", append(testutil.Gzipped(t, []byte("text")), 0x1f, 0x8b, 0, 0), "fetch DIR/corrupt.gz: unexpected EOF"},
 		{"bad-header.gz", []byte{0x1f, 0x8b, 0, 0}, "fetch DIR/bad-header.gz: gzip: unexpected EOF"},
+		{"truncated.zip", feedZip(t)[:40], "fetch DIR/truncated.zip: read zip: zip: not a valid zip file"},
 		{"doc.xz", []byte{0xfd, '7', 'z', 'X', 'Z', 0, 1, 2}, "fetch DIR/doc.xz: xz-compressed input is not supported: decompress it first"},
 	}
 	skip := func(Document) error { return nil } // reads nothing: the errors are Fetch's own

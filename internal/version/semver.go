@@ -7,9 +7,11 @@ import (
 )
 
 // Go compares Go module versions the way golang.org/x/mod/semver does:
-// Semantic Versioning 2.0.0 with a required "v" prefix, where the
-// shorthands vMAJOR and vMAJOR.MINOR stand for vMAJOR.0.0 and
-// vMAJOR.MINOR.0 (and take no pre-release or build). Precedence is that of
+// Semantic Versioning 2.0.0 with a "v" prefix, where the shorthands vMAJOR
+// and vMAJOR.MINOR stand for vMAJOR.0.0 and vMAJOR.MINOR.0 (and take no
+// pre-release or build). The Go vulnerability database (OSV) and the
+// binary scanner write versions without the "v": "1.2.3" is read as
+// "v1.2.3". Precedence is that of
 // semver: major, minor and patch numerically, a pre-release lower than the
 // release, pre-release identifiers compared one by one (numeric ones
 // numerically and below alphanumeric ones, which compare in ASCII order, a
@@ -68,9 +70,9 @@ func compareSemver(a, b string, parse func(string) (semver, error)) (int, error)
 }
 
 func parseGoSemver(s string) (semver, error) {
-	rest, ok := strings.CutPrefix(s, "v")
-	if !ok {
-		return semver{}, fmt.Errorf("go version %q: no v prefix", s)
+	rest := strings.TrimPrefix(s, "v")
+	if rest == "" || rest[0] < '0' || rest[0] > '9' {
+		return semver{}, fmt.Errorf("go version %q: want [v]MAJOR[.MINOR[.PATCH]]", s)
 	}
 	v, err := parseSemverCore(rest, true)
 	if err != nil {

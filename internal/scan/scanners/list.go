@@ -10,7 +10,12 @@ import (
 	"github.com/strata-scan/strata/internal/scan"
 	"github.com/strata-scan/strata/internal/scan/apk"
 	"github.com/strata-scan/strata/internal/scan/dpkg"
+	"github.com/strata-scan/strata/internal/scan/gobin"
+	"github.com/strata-scan/strata/internal/scan/java"
+	"github.com/strata-scan/strata/internal/scan/npm"
 	"github.com/strata-scan/strata/internal/scan/osrelease"
+	"github.com/strata-scan/strata/internal/scan/python"
+	"github.com/strata-scan/strata/internal/scan/rpm"
 )
 
 // All returns the scanners strata runs, in order.
@@ -19,6 +24,11 @@ func All() []scan.Scanner {
 		osrelease.Scanner{},
 		dpkg.Scanner{},
 		apk.Scanner{},
+		rpm.Scanner{},
+		gobin.Scanner{},
+		python.Scanner{},
+		npm.Scanner{},
+		java.Scanner{},
 	}
 }
 

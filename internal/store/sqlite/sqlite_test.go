@@ -51,7 +51,7 @@ func TestReopen(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("after reopening (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]int{1, 2}, query[int](t, path, `SELECT version FROM schema_migrations`)); diff != "" {
+	if diff := cmp.Diff([]int{1, 2, 3}, query[int](t, path, `SELECT version FROM schema_migrations`)); diff != "" {
 		t.Errorf("schema_migrations (-want +got):\n%s", diff)
 	}
 }

@@ -44,6 +44,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Covered", testCovered},
 		{"UpdaterStatus", testUpdaterStatus},
 		{"Concurrency", testConcurrency},
+		{"AffectedManifests", testAffectedManifests},
+		{"Notifications", testNotifications},
+		{"VulnerabilitiesByID", testVulnerabilitiesByID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })

@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata/internal/update"
+	"github.com/strata-scan/strata/internal/update/alpine"
 	"github.com/strata-scan/strata/internal/update/debian"
+	"github.com/strata-scan/strata/internal/update/osv"
 	"github.com/strata-scan/strata/internal/update/ubuntu"
 )
 
@@ -16,6 +18,8 @@ func All() []update.Updater {
 	return []update.Updater{
 		debian.Updater{},
 		ubuntu.Updater{},
+		osv.Updater{},
+		alpine.Updater{},
 	}
 }
 

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/strata-scan/strata/internal/store"
+)
+
+const notificationsHelp = `Usage: strata notifications [flags]
+
+Lists the pending notifications: for each feed update since the first
+(the baseline), every indexed image that a vulnerability newly affects
+(reason "added") or no longer affects ("removed"), with the package and
+the severity. --ack marks the listed notifications delivered, so that
+they are not listed again.
+`
+
+// notificationsPage is how many notifications are read at a time.
+const notificationsPage = 1000
+
+func runNotifications(ctx context.Context, e *env, args []string) error {
+	fs, common := newFlags(e, "notifications", notificationsHelp)
+	format := fs.String("format", "table", "output format: table or json")
+	ack := fs.Bool("ack", false, "mark the listed notifications delivered")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *format != "table" && *format != "json" {
+		return fmt.Errorf("unknown --format %q (want table or json)", *format)
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return fmt.Errorf("want no arguments, have %d", fs.NArg())
+	}
+	st, err := common.setup(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ns, err := pendingNotifications(ctx, st)
+	if err != nil {
+		return err
+	}
+	if err := printNotifications(e, *format, ns); err != nil {
+		return err
+	}
+	if !*ack {
+		return nil
+	}
+	ids := make([]int64, len(ns))
+	for i, n := range ns {
+		ids[i] = n.ID
+	}
+	if _, err := st.AckNotifications(ctx, ids); err != nil {
+		return err
+	}
+	return nil
+}
+
+// pendingNotifications reads every pending notification.
+func pendingNotifications(ctx context.Context, st store.Store) ([]store.Notification, error) {
+	all := []store.Notification{}
+	var after int64
+	for {
+		ns, err := st.Notifications(ctx, store.NotificationFilter{After: after, Limit: notificationsPage, Pending: true})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ns...)
+		if len(ns) < notificationsPage {
+			return all, nil
+		}
+		after = ns[len(ns)-1].ID
+	}
+}
+
+func printNotifications(e *env, format string, ns []store.Notification) error {
+	if format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ns)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tIMAGE\tVULNERABILITY\tPACKAGE\tVERSION\tREASON\tSEVERITY")
+	for _, n := range ns {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, n.Manifest, n.Vulnerability, n.Package, n.Version, n.Reason, n.Severity)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d pending notifications\n", len(ns))
+	return nil
+}

@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata/internal/match"
+	"github.com/strata-scan/strata/internal/notify"
+	"github.com/strata-scan/strata/internal/store"
+	"github.com/strata-scan/strata/internal/store/sqlite"
+)
+
+// dsaList is the real DSA list of the repository's test feeds.
+const dsaList = "../../testdata/feeds/debian/DSA.list"
+
+// TestNotificationsRealData indexes real Debian systems, loads an older
+// DSA list (the real one without the advisories from cutoff on), then the
+// whole list: the notifications are exactly the (image, vulnerability)
+// pairs a full match finds after and not before, and the update reads no
+// layer (the image archives are gone by then).
+func TestNotificationsRealData(t *testing.T) {
+	// (bullseye-postgres-2022's status holds merge conflict markers.)
+	dirs := []string{"buster-drupal-2021", "buster-vm-2020"}
+	db := filepath.Join(t.TempDir(), "strata.db")
+	for _, d := range dirs {
+		img := dpkgImage(t, sharedPath(t, "pkgdb/dpkg/debian-old/"+d))
+		mustRun(t, "index", "--db", db, img)
+		if err := os.Remove(img); err != nil { // nothing may read a layer again
+			t.Fatal(err)
+		}
+	}
+	older := olderDSAList(t, time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC))
+	out := mustRun(t, "update", "--db", db, "--source", "debian="+older)
+	if !strings.HasSuffix(out, "first update of these feeds: baseline recorded, no notifications\n") {
+		t.Errorf("baseline update output:\n%s", out)
+	}
+	before := matchAll(t, db)
+	out = mustRun(t, "update", "--db", db, "--source", "debian="+dsaList)
+	after := matchAll(t, db)
+
+	var want []string
+	vulns, images := map[string]bool{}, map[string]bool{}
+	for p := range after {
+		if !before[p] {
+			want = append(want, p+" added")
+			m, v, _ := strings.Cut(p, " ")
+			images[m], vulns[v] = true, true
+		}
+	}
+	for p := range before {
+		if !after[p] {
+			want = append(want, p+" removed")
+		}
+	}
+	slices.Sort(want)
+	if len(want) == 0 {
+		t.Fatal("the newer list adds no finding: the test proves nothing")
+	}
+	summary := fmt.Sprintf("%d new vulnerabilities affect %d indexed images\n", len(vulns), len(images))
+	if !strings.HasSuffix(out, summary) {
+		t.Errorf("update output:\n%s\nwant it to end with %q", out, summary)
+	}
+	var ns []store.Notification
+	if err := json.Unmarshal([]byte(mustRun(t, "notifications", "--db", db, "--format", "json", "--ack")), &ns); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range ns {
+		got = append(got, fmt.Sprintf("%s %s %s", n.Manifest, n.Vulnerability, n.Reason))
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("notifications (-want +got):\n%s", diff)
+	}
+	t.Logf("%d notifications; %s", len(got), strings.TrimSpace(summary))
+	checkAffected(t, db, ns[0].Vulnerability, after)
+	if out := mustRun(t, "notifications", "--db", db); out != "ID  IMAGE  VULNERABILITY  PACKAGE  VERSION  REASON  SEVERITY\n0 pending notifications\n" {
+		t.Errorf("notifications after --ack:\n%s", out)
+	}
+}
+
+// olderDSAList writes the DSA list without the advisories dated cutoff or
+// later, and returns its path.
+func olderDSAList(t *testing.T, cutoff time.Time) string {
+	t.Helper()
+	f, err := os.Open(dsaList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var b strings.Builder
+	keep := true
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if date, _, ok := strings.Cut(strings.TrimPrefix(line, "["), "]"); ok && strings.HasPrefix(line, "[") {
+			d, err := time.Parse("2 Jan 2006", date)
+			if err != nil {
+				t.Fatalf("%s: %q: %v", dsaList, line, err)
+			}
+			keep = d.Before(cutoff)
+		}
+		if keep {
+			b.WriteString(line + "\n")
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "DSA.list")
+	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// matchAll matches every indexed image against the store, as a scan does,
+// and returns the "manifest vulnerability" pairs found.
+func matchAll(t *testing.T, db string) map[string]bool {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ms, err := st.Manifests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := map[string]bool{}
+	for _, m := range ms {
+		r, err := st.IndexReport(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := match.Match(ctx, st, r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.Findings {
+			pairs[fmt.Sprintf("%s %s", m, f.Vulnerability.ID)] = true
+		}
+	}
+	return pairs
+}
+
+// checkAffected checks strata affected for the record id and for an
+// alias of it against the images that a full match finds.
+func checkAffected(t *testing.T, db, id string, pairs map[string]bool) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := st.VulnerabilitiesByID(context.Background(), id)
+	st.Close()
+	if err != nil || len(recs) == 0 || len(recs[0].Aliases) == 0 {
+		t.Fatalf("records of %s: %v, %v; want one with aliases", id, recs, err)
+	}
+	for _, name := range []string{id, recs[0].Aliases[0]} {
+		var ar notify.AffectedReport
+		if err := json.Unmarshal([]byte(mustRun(t, "affected", "--db", db, "--format", "json", name)), &ar); err != nil {
+			t.Fatal(err)
+		}
+		var want, got []string
+		for p := range pairs {
+			m, v, _ := strings.Cut(p, " ")
+			if slices.Contains(ar.Records, v) && !slices.Contains(want, m) {
+				want = append(want, m)
+			}
+		}
+		for _, img := range ar.Images {
+			got = append(got, string(img.Manifest))
+		}
+		slices.Sort(want)
+		if diff := cmp.Diff(want, got); diff != "" || !slices.Contains(ar.Records, id) || ar.Indexed != 2 {
+			t.Errorf("affected %s: records %v, %d indexed; images (-want +got):\n%s", name, ar.Records, ar.Indexed, diff)
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/store"
+)
+
+// The page sizes of the notification callback.
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+)
+
+// NotificationPage is a page of a notification's callback (Clair's
+// shape): the pending notifications of one update diff.
+type NotificationPage struct {
+	Page          Page                `json:"page"`
+	Notifications []ClairNotification `json:"notifications"`
+}
+
+// Page says how to get the next page: Next is empty on the last.
+type Page struct {
+	Size int    `json:"size"`
+	Next string `json:"next,omitempty"`
+}
+
+// ClairNotification is one (image, vulnerability, reason).
+type ClairNotification struct {
+	ID            string        `json:"id"`
+	Manifest      strata.Digest `json:"manifest"`
+	Reason        string        `json:"reason"`
+	Vulnerability VulnSummary   `json:"vulnerability"`
+}
+
+// VulnSummary names the vulnerability and the package it affects.
+type VulnSummary struct {
+	Name               string         `json:"name"`
+	Updater            string         `json:"updater"`
+	NormalizedSeverity string         `json:"normalized_severity"`
+	Package            PackageSummary `json:"package"`
+}
+
+// PackageSummary is the affected package.
+type PackageSummary struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// getNotification answers a page of the pending notifications of a diff;
+// 404 when it has none (unknown, or all acknowledged).
+func (s *Server) getNotification(w http.ResponseWriter, r *http.Request) error {
+	diff, err := notificationID(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	size, err := queryInt(q.Get("page_size"), defaultPageSize, 1, maxPageSize)
+	if err != nil {
+		return fmt.Errorf("%w: page_size: %v", errBadRequest, err)
+	}
+	next, err := queryInt(q.Get("next"), 0, 0, -1)
+	if err != nil {
+		return fmt.Errorf("%w: next: %v", errBadRequest, err)
+	}
+	ns, err := s.store.Notifications(r.Context(), store.NotificationFilter{After: int64(next), Limit: size + 1, Pending: true, Diff: diff})
+	if err != nil {
+		return err
+	}
+	if next == 0 && len(ns) == 0 {
+		return fmt.Errorf("notification %d: %w", diff, store.ErrNotFound)
+	}
+	page := NotificationPage{Page: Page{Size: size}, Notifications: []ClairNotification{}}
+	if len(ns) > size {
+		ns = ns[:size]
+		page.Page.Next = strconv.FormatInt(ns[size-1].ID, 10)
+	}
+	for _, n := range ns {
+		page.Notifications = append(page.Notifications, ClairNotification{
+			ID: strconv.FormatInt(n.ID, 10), Manifest: n.Manifest, Reason: n.Reason,
+			Vulnerability: VulnSummary{Name: n.Vulnerability, Updater: n.Updater, NormalizedSeverity: n.Severity.String(),
+				Package: PackageSummary{Name: n.Package, Version: n.Version}},
+		})
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// deleteNotification acknowledges every pending notification of a diff;
+// 404 when it has none.
+func (s *Server) deleteNotification(w http.ResponseWriter, r *http.Request) error {
+	diff, err := notificationID(r)
+	if err != nil {
+		return err
+	}
+	acked, err := s.ackDiff(r.Context(), diff)
+	if err != nil {
+		return err
+	}
+	if acked == 0 {
+		return fmt.Errorf("notification %d: %w", diff, store.ErrNotFound)
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// ackDiff acknowledges the pending notifications of diff and counts them.
+func (s *Server) ackDiff(ctx context.Context, diff int64) (int, error) {
+	total := 0
+	for {
+		ns, err := s.store.Notifications(ctx, store.NotificationFilter{Limit: maxPageSize, Pending: true, Diff: diff})
+		if err != nil || len(ns) == 0 {
+			return total, err
+		}
+		ids := make([]int64, len(ns))
+		for i, n := range ns {
+			ids[i] = n.ID
+		}
+		n, err := s.store.AckNotifications(ctx, ids)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+}
+
+// notificationID reads the {id} of a notification path: a diff ID.
+func notificationID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%w: notification id %q: want a positive integer", errBadRequest, r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// queryInt parses a query parameter: def when empty, else an integer of
+// [lo, hi] (no upper bound when hi < 0).
+func queryInt(s string, def, lo, hi int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || hi >= 0 && n > hi {
+		return 0, fmt.Errorf("%q: want an integer from %d", s, lo)
+	}
+	return n, nil
+}

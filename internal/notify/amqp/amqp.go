@@ -1,0 +1,122 @@
+// Package amqp delivers notifications to a message broker (RabbitMQ): one
+// persistent message per update diff carrying the webhook's body
+// ({"notification_id", "callback"}) and its HMAC-SHA256 signature header,
+// published with publisher confirms, so that Deliver returns only once the
+// broker has taken the message.
+package amqp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	amqp091 "github.com/rabbitmq/amqp091-go"
+	"github.com/strata-scan/strata/internal/notify/webhook"
+	"github.com/strata-scan/strata/internal/store"
+)
+
+// Deliverer publishes to Exchange ("" is the default exchange, which
+// routes by queue name) with RoutingKey.
+type Deliverer struct {
+	URL        string // amqp://user:password@host:5672/vhost
+	Exchange   string
+	RoutingKey string
+	Callback   string // strata's base URL, as the receiver reaches it
+	Secret     []byte
+
+	mu      sync.Mutex
+	conn    *amqp091.Connection
+	ch      *amqp091.Channel
+	returns chan amqp091.Return // messages the broker could not route
+}
+
+// Deliver publishes the message of batch's diff and waits for the
+// broker's confirmation.
+func (d *Deliverer) Deliver(ctx context.Context, batch []store.Notification) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	body, err := webhook.Message(d.Callback, batch[0].Diff)
+	if err != nil {
+		return fmt.Errorf("amqp: %w", err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.connect(); err != nil {
+		return fmt.Errorf("amqp: %s: %w", d.URL, err)
+	}
+	conf, err := d.ch.PublishWithDeferredConfirmWithContext(ctx, d.Exchange, d.RoutingKey, true, false, amqp091.Publishing{
+		ContentType:  "application/json",
+		DeliveryMode: amqp091.Persistent,
+		MessageId:    fmt.Sprint(batch[0].Diff),
+		Headers:      amqp091.Table{webhook.SignatureHeader: webhook.Sign(d.Secret, body)},
+		Body:         body,
+	})
+	if err == nil {
+		err = d.confirmed(ctx, conf)
+	}
+	if err != nil {
+		d.closeLocked()
+		return fmt.Errorf("amqp: notification %d to %q/%q: %w", batch[0].Diff, d.Exchange, d.RoutingKey, err)
+	}
+	return nil
+}
+
+// confirmed waits for the broker's confirmation of a message; one it
+// could not route to any queue came back (basic.return precedes the
+// confirmation) and is an error.
+func (d *Deliverer) confirmed(ctx context.Context, conf *amqp091.DeferredConfirmation) error {
+	ok, err := conf.WaitContext(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("the broker refused the message")
+	}
+	select {
+	case r := <-d.returns:
+		return fmt.Errorf("the broker could not route the message: %s", r.ReplyText)
+	default:
+		return nil
+	}
+}
+
+// connect opens the connection and a confirming channel unless open.
+func (d *Deliverer) connect() error {
+	if d.ch != nil && !d.ch.IsClosed() {
+		return nil
+	}
+	d.closeLocked()
+	conn, err := amqp091.Dial(d.URL)
+	if err != nil {
+		return err
+	}
+	ch, err := conn.Channel()
+	if err == nil {
+		err = ch.Confirm(false)
+	}
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	d.conn, d.ch = conn, ch
+	d.returns = ch.NotifyReturn(make(chan amqp091.Return, 1))
+	return nil
+}
+
+// Close closes the connection, if open.
+func (d *Deliverer) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.closeLocked()
+}
+
+func (d *Deliverer) closeLocked() error {
+	if d.conn == nil {
+		return nil
+	}
+	err := d.conn.Close()
+	d.conn, d.ch = nil, nil
+	return err
+}

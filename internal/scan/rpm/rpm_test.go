@@ -1,0 +1,200 @@
+package rpm
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan/rpm/rpmdb"
+	"github.com/strata-scan/strata/internal/scan/scantest"
+)
+
+// shared holds the larger real databases.
+const shared = "../../../../shared/data/pkgdb/rpm"
+
+// readDB reads a database file, gunzipping a .gz one; it skips the test
+// when a shared file is absent.
+func readDB(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if os.IsNotExist(err) && strings.HasPrefix(name, shared) {
+		t.Skipf("%s not present (shared data absent)", name)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(name, ".gz") {
+		return b
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err = io.ReadAll(zr); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// qa renders headers as rpm -qa --qf
+// '%{NAME}|%{EPOCHNUM}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SOURCERPM}|%{MODULARITYLABEL}'
+// does, sorted.
+func qa(hs []*rpmdb.Header) []string {
+	var out []string
+	for _, h := range hs {
+		epoch, module := h.Epoch, h.ModularityLabel
+		if epoch == "" {
+			epoch = "0"
+		}
+		if module == "" {
+			module = "(none)"
+		}
+		out = append(out, strings.Join([]string{h.Name, epoch, h.Version, h.Release, h.Arch, h.SourceRPM, module}, "|"))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// The SQLite database of CBL-Mariner 2.0 reads as rpm itself lists it.
+func TestSQLiteAgainstRPM(t *testing.T) {
+	hs, err := headers("var/lib/rpm/rpmdb.sqlite", readDB(t, shared+"/sqlite/cbl-mariner-2.0.rpmdb.sqlite.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSpace(string(readDB(t, "testdata/cbl-mariner-2.0.rpm-qa.txt"))), "\n")
+	if len(hs) != 129 {
+		t.Errorf("%d headers, want 129", len(hs))
+	}
+	if diff := cmp.Diff(want, qa(hs)); diff != "" {
+		t.Errorf("(-rpm -qa +got):\n%s", diff)
+	}
+}
+
+// The same content in two formats (rpm converted the Berkeley DB files
+// to SQLite) gives the same packages.
+func TestFormatsAgree(t *testing.T) {
+	tests := []struct {
+		name string
+		want strata.Package
+	}{
+		{"libuuid", strata.Package{
+			Name: "libuuid", Version: "2.32.1-42.el8_8", Arch: "x86_64", Eco: strata.RPM,
+			SourceName: "util-linux", SourceVersion: "2.32.1-42.el8_8",
+		}},
+		{"epoch", strata.Package{
+			Name: "hello", Version: "1:0.0.1-rls", Arch: "x86_64", Eco: strata.RPM,
+			SourceName: "hello", SourceVersion: "1:0.0.1-rls",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, f := range []struct{ file, db string }{
+				{"rpmdb/testdata/" + tt.name + ".Packages", "var/lib/rpm/Packages"},
+				{"testdata/" + tt.name + ".rpmdb.sqlite.gz", "usr/lib/sysimage/rpm/rpmdb.sqlite"},
+			} {
+				got, err := Parse(f.db, readDB(t, f.file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := tt.want
+				want.PackageDB = f.db
+				if diff := cmp.Diff([]strata.Package{want}, got); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", f.file, diff)
+				}
+			}
+		})
+	}
+}
+
+// The NDB database of SLE 15 BCI: 35 packages (35 used slots, 35 blobs),
+// spot-checked against the strings of the file.
+func TestNDB(t *testing.T) {
+	got, err := Parse("usr/lib/sysimage/rpm/Packages.db", readDB(t, shared+"/ndb/sle15-bci.Packages.db.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 35 {
+		t.Errorf("%d packages, want 35", len(got))
+	}
+	db := "usr/lib/sysimage/rpm/Packages.db"
+	scantest.CheckSpot(t, got, []strata.Package{
+		{Name: "libgcc_s1", Version: "11.2.1+git610-1.3.9", Arch: "x86_64", Eco: strata.RPM,
+			SourceName: "gcc11", SourceVersion: "11.2.1+git610-1.3.9", PackageDB: db},
+		{Name: "libreadline7", Version: "7.0-19.6.1", Arch: "x86_64", Eco: strata.RPM,
+			SourceName: "bash", SourceVersion: "4.4-19.6.1", PackageDB: db},
+		{Name: "sles-release", Version: "15.3-55.4.1", Arch: "x86_64", Eco: strata.RPM,
+			SourceName: "sles-release", SourceVersion: "15.3-55.4.1", PackageDB: db},
+		{Name: "file-magic", Version: "5.32-7.14.1", Arch: "noarch", Eco: strata.RPM,
+			SourceName: "file", SourceVersion: "5.32-7.14.1", PackageDB: db},
+	})
+}
+
+func TestPackage(t *testing.T) {
+	tests := []struct {
+		h    rpmdb.Header
+		want strata.Package
+	}{
+		{rpmdb.Header{Name: "nodejs", Epoch: "1", Version: "12.22.5", Release: "1.module+el8.5.0+12345+abcdef01", Arch: "x86_64",
+			SourceRPM: "nodejs-12.22.5-1.module+el8.5.0+12345+abcdef01.src.rpm", ModularityLabel: "nodejs:12:8050020211015:b4937e53"},
+			strata.Package{Name: "nodejs", Version: "1:12.22.5-1.module+el8.5.0+12345+abcdef01", Arch: "x86_64", Eco: strata.RPM,
+				SourceName: "nodejs", SourceVersion: "1:12.22.5-1.module+el8.5.0+12345+abcdef01", PackageDB: "db", Module: "nodejs:12"}},
+		{rpmdb.Header{Name: "a", Epoch: "0", Version: "1", Release: "2", SourceRPM: "my-src-pkg-1.0-3.nosrc.rpm"},
+			strata.Package{Name: "a", Version: "1-2", Eco: strata.RPM, SourceName: "my-src-pkg", SourceVersion: "1.0-3", PackageDB: "db"}},
+		{rpmdb.Header{Name: "a", Version: "1", Release: "2", SourceRPM: "garbage"},
+			strata.Package{Name: "a", Version: "1-2", Eco: strata.RPM, SourceName: "a", SourceVersion: "1-2", PackageDB: "db"}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, toPackage(&tt.h, "db")); diff != "" {
+			t.Errorf("%+v (-want +got):\n%s", tt.h, diff)
+		}
+	}
+}
+
+func TestWants(t *testing.T) {
+	scantest.CheckWants(t, Scanner{}, map[string]bool{
+		"var/lib/rpm/Packages": true, "var/lib/rpm/rpmdb.sqlite": true, "usr/lib/sysimage/rpm/Packages.db": true,
+		"usr/lib/sysimage/rpm/rpmdb.sqlite": true, "var/lib/rpm/Name": false, "var/lib/rpm/rpmdb.sqlite-wal": false,
+		"opt/var/lib/rpm/Packages": false, "Packages": false,
+	})
+	scantest.CheckCancelled(t, Scanner{}, "var/lib/rpm/Packages")
+}
+
+// The scanner, on a layer holding the same database in two places.
+func TestScan(t *testing.T) {
+	b := readDB(t, "rpmdb/testdata/libuuid.Packages")
+	files := scantest.Files{"var/lib/rpm/Packages": b, "usr/lib/sysimage/rpm/Packages": b}
+	rep, err := Scanner{}.Scan(context.Background(), files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"usr/lib/sysimage/rpm/Packages", "var/lib/rpm/Packages"}, rep.Databases); diff != "" {
+		t.Errorf("databases (-want +got):\n%s", diff)
+	}
+	if len(rep.Packages) != 2 || rep.Packages[0].Name != "libuuid" {
+		t.Errorf("packages %+v, want libuuid twice", rep.Packages)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ db, in, want string }{
+		{"var/lib/rpm/Packages", strings.Repeat("\x00", 600), "rpm: parse var/lib/rpm/Packages: berkeley db: not a hash database (bad magic)"},
+		{"var/lib/rpm/Packages", "short", "rpm: parse var/lib/rpm/Packages: berkeley db: shorter than a metadata page"},
+		{"var/lib/rpm/Packages.db", "RpmX" + strings.Repeat("\x00", 60), "rpm: parse var/lib/rpm/Packages.db: ndb: bad magic"},
+		{"var/lib/rpm/Packages.db", "RpmP\x00\x00\x00\x00\x00\x00\x00\x00\x09\x00\x00\x00" + strings.Repeat("\x00", 16),
+			"rpm: parse var/lib/rpm/Packages.db: ndb: 9 slot pages do not fit in 32 bytes"},
+		{"var/lib/rpm/rpmdb.sqlite", "not sqlite", "rpm: parse var/lib/rpm/rpmdb.sqlite: sqlite: not an SQLite database"},
+		{"var/lib/rpm/Name", "", "rpm: parse var/lib/rpm/Name: not an rpm database name"},
+	}
+	for _, tt := range tests {
+		if _, err := Parse(tt.db, []byte(tt.in)); err == nil || err.Error() != tt.want {
+			t.Errorf("Parse(%s) error = %v, want %s", tt.db, err, tt.want)
+		}
+	}
+}

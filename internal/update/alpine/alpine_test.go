@@ -1,0 +1,208 @@
+package alpine
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/testutil/golden"
+	"github.com/strata-scan/strata/internal/update/updatetest"
+)
+
+// yamlDir holds the whole real YAML secdb files of v3.3 to v3.11.
+const yamlDir = "../../../../shared/data/feeds/alpine/secdb-yaml"
+
+func TestGolden(t *testing.T) {
+	tests := map[string]int{
+		// botan 4, cfengine 1, chicken 4.
+		"v3.10-community.json": 9,
+		// 57 ids, less 4 fixed in "0" (not affected).
+		"wolfi-security.json": 53,
+		// 190 ids, less 12 fixed in "0".
+		"chainguard-security.json": 178,
+		"v3.3-main.yaml":           461,
+	}
+	for in, want := range tests {
+		t.Run(in, func(t *testing.T) {
+			vs := updatetest.ParseFile(t, Updater{}, filepath.Join("testdata", in))
+			if len(vs) != want {
+				t.Errorf("%d records, want %d", len(vs), want)
+			}
+			b, err := json.MarshalIndent(vs, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := strings.TrimSuffix(in, filepath.Ext(in))
+			golden.Check(t, filepath.Join("testdata", base+".golden.json"), append(b, '\n'))
+		})
+	}
+}
+
+// The record counts of the whole real YAML files are the distinct
+// (package, vulnerability) pairs, counted independently with a Python
+// script (PyYAML, the same id rules).
+func TestRealYAMLCounts(t *testing.T) {
+	if _, err := os.Stat(yamlDir); err != nil {
+		t.Skipf("%s not present (shared data absent)", yamlDir)
+	}
+	counts := map[string][2]int{ // release: main, community
+		"3.3": {461, 0}, "3.4": {669, 14}, "3.5": {823, 101}, "3.6": {891, 214},
+		"3.7": {1073, 401}, "3.8": {1124, 476}, "3.9": {1101, 593},
+		"3.10": {1158, 712}, "3.11": {1179, 886},
+	}
+	for rel, want := range counts {
+		for i, repo := range []string{"main", "community"} {
+			t.Run(rel+"/"+repo, func(t *testing.T) {
+				vs := updatetest.ParseFile(t, Updater{}, filepath.Join(yamlDir, "v"+rel, repo+".yaml"))
+				if len(vs) != want[i] {
+					t.Errorf("%d records, want %d", len(vs), want[i])
+				}
+				for _, v := range vs {
+					if v.Release != "alpine:"+rel {
+						t.Fatalf("%s: release %q, want alpine:%s", v.Key(), v.Release, rel)
+					}
+				}
+			})
+		}
+	}
+}
+
+func fixed(id, rel, pkg, version string, aliases ...string) strata.Vulnerability {
+	v := strata.Vulnerability{
+		ID: id, Aliases: aliases, Updater: "alpine", Eco: strata.APK, Release: rel,
+		Package: pkg, SourcePackage: true,
+		Ranges:       []strata.Range{{Events: []strata.Event{{Introduced: "0"}, {Fixed: version}}}},
+		FixedVersion: version, State: strata.Fixed, Severity: strata.Unknown,
+	}
+	if strings.HasPrefix(rel, "alpine:") && strings.HasPrefix(id, "CVE-") {
+		v.Links = []string{"https://security.alpinelinux.org/vuln/" + id}
+	}
+	return v
+}
+
+// Records checked by hand against the files, among them the odd spellings.
+func TestRecords(t *testing.T) {
+	tests := []struct {
+		file string
+		want []strata.Vulnerability
+		none []string // keys that must have no record
+	}{
+		{file: "testdata/v3.10-community.json", want: []strata.Vulnerability{
+			fixed("CVE-2018-20187", "alpine:3.10", "botan", "2.9.0-r0"),
+			fixed("CVE-2016-6831", "alpine:3.10", "chicken", "4.11.1-r0"),
+		}},
+		{file: "testdata/wolfi-security.json", want: []strata.Vulnerability{
+			fixed("CVE-2022-28391", "wolfi:rolling", "busybox", "1.35.0-r3"),
+		}, none: []string{"coreutils|CVE-2016-2781"}}, // fixed in "0"
+		{file: "testdata/chainguard-security.json", want: []strata.Vulnerability{
+			fixed("CVE-2022-31130", "chainguard:rolling", "grafana", "7.5.19-r0"),
+		}},
+		{file: "testdata/v3.3-main.yaml", want: []strata.Vulnerability{
+			fixed("CVE-2017-8073", "alpine:3.3", "weechat", "1.3-r4"), // "CVE-2017-8073.patch"
+			fixed("CVE-2017-1000257", "alpine:3.3", "curl", "7.55.0-r2"),
+		}},
+		{file: yamlDir + "/v3.10/community.yaml", want: []strata.Vulnerability{
+			fixed("CVE-2019-2426", "alpine:3.10", "openjdk7", "7.211.2.6.17-r0"), // "CVE_2019-2426"
+		}},
+		{file: yamlDir + "/v3.10/main.yaml", want: []strata.Vulnerability{
+			fixed("CVE-2017-17434", "alpine:3.10", "rsync", "3.1.2-r7"), // "CVE-2017-17434-1" and "-2"
+		}},
+		{file: yamlDir + "/v3.9/main.yaml", want: []strata.Vulnerability{
+			fixed("CVE-2018-16859", "alpine:3.9", "ansible", "2.7.3-r0"), // "CVE 2018-16859"
+		}},
+		{file: yamlDir + "/v3.7/main.yaml", want: []strata.Vulnerability{
+			// "CVE-2017-5753 CVE-2017-5715 CVE-2017-5754 XSA-254 XPTI"
+			fixed("CVE-2017-5715", "alpine:3.7", "xen", "4.9.1-r3", "XSA-254"),
+			fixed("CVE-2018-7540", "alpine:3.7", "xen", "4.9.1-r4", "XSA-252"),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(filepath.Dir(tt.file))+"/"+filepath.Base(tt.file), func(t *testing.T) {
+			if _, err := os.Stat(tt.file); err != nil {
+				t.Skipf("%s not present (shared data absent)", tt.file)
+			}
+			got := map[string]strata.Vulnerability{}
+			for _, v := range updatetest.ParseFile(t, Updater{}, tt.file) {
+				got[v.Package+"|"+v.ID] = v
+			}
+			for _, w := range tt.want {
+				if diff := cmp.Diff(w, got[w.Package+"|"+w.ID]); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", w.Key(), diff)
+				}
+			}
+			for _, k := range tt.none {
+				if v, ok := got[k]; ok {
+					t.Errorf("%s: got %+v, want no record", k, v)
+				}
+			}
+		})
+	}
+}
+
+func TestParseDocuments(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		want      []string // release|package|id|fixed
+	}{
+		{"yaml keys kept as written", "distroversion: v3.19\npackages:\n  - pkg:\n      name: p\n      secfixes:\n        1.10:\n          - CVE-2024-1234\n        0:\n          - CVE-2024-2222\n",
+			[]string{"alpine:3.19|p|CVE-2024-1234|1.10"}},
+		{"edge", `{"distroversion": "edge", "packages": [{"pkg": {"name": "p", "secfixes": {"1-r0": ["CVE-2024-1234"]}}}]}`,
+			[]string{"alpine:edge|p|CVE-2024-1234|1-r0"}},
+		{"lowest fix wins", `{"distroversion": "v3.20", "packages": [{"pkg": {"name": "p", "secfixes": {"1.2-r1": ["CVE-2024-1234"], "1.10-r0": ["CVE-2024-1234 XSA-1"]}}}]}`,
+			[]string{"alpine:3.20|p|CVE-2024-1234|1.2-r1"}},
+		{"null lists", `{"distroversion": "v3.20", "packages": [{"pkg": {"name": "p", "secfixes": {"1-r0": null}}}, {"pkg": {"name": "q"}}]}`, nil},
+		{"empty", " \n", nil},
+		{"yaml without packages", "---\ndistroversion: v3.3\nreponame: community\npackages:\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vs, err := Updater{}.Parse(context.Background(), "doc", strings.NewReader(tt.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, v := range vs {
+				got = append(got, v.Release+"|"+v.Package+"|"+v.ID+"|"+v.FixedVersion)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ name, doc, want string }{
+		{"json truncated", `{"distroversion": "v3.20", "packages": [`, "alpine: parse bad: offset 0: unexpected EOF"},
+		{"json trailing", `{} {}`, "alpine: parse bad: offset 4: data after the top-level object"},
+		{"json wrong type", `{"packages": {}}`, "alpine: parse bad: offset 16: packages: object, want array"},
+		{"bad distroversion", `{"distroversion": "3.20", "packages": []}`, `alpine: parse bad: distroversion "3.20": want vMAJOR.MINOR or edge`},
+		{"unknown rolling", `{"urlprefix": "https://example.org", "packages": []}`,
+			`alpine: parse bad: no distroversion, and urlprefix "https://example.org" is neither Wolfi's nor Chainguard's`},
+		{"no name", `{"distroversion": "v3.20", "packages": [{"pkg": {}}]}`, "alpine: parse bad: package 1: no name"},
+		{"empty version", `{"distroversion": "v3.20", "packages": [{"pkg": {"name": "p", "secfixes": {"": ["CVE-2024-1234"]}}}]}`,
+			`alpine: parse bad: package "p": empty fixed version`},
+		{"yaml", "distroversion: [\n", "alpine: parse bad: yaml: line 1: did not find expected node content"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vs, err := Updater{}.Parse(context.Background(), "bad", strings.NewReader(tt.doc))
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Parse = %d records, %v\nwant error %s", len(vs), err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSources(t *testing.T) {
+	got := Updater{}.Sources()
+	if len(got) != 9 || got[0] != "https://secdb.alpinelinux.org/v3.20/main.json" ||
+		got[7] != "https://secdb.alpinelinux.org/edge/community.json" || got[8] != "https://packages.wolfi.dev/os/security.json" {
+		t.Errorf("Sources() = %q", got)
+	}
+}

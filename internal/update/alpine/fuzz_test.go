@@ -1,0 +1,34 @@
+package alpine
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/testutil"
+)
+
+func FuzzParse(f *testing.F) {
+	testutil.AddTestdata(f, "testdata/*.json")
+	testutil.AddTestdata(f, "testdata/*.yaml")
+	f.Add([]byte("distroversion: v3.3\npackages:\n  - pkg:\n      name: p\n      secfixes:\n        1.0-r0: [CVE_2019-1 XSA-2 (x)]\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		vs, err := Updater{}.Parse(context.Background(), "fuzz", bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		for _, v := range vs {
+			if v.ID == "" || v.Package == "" || v.Release == "" || v.Eco != strata.APK || !v.SourcePackage ||
+				v.State != strata.Fixed || v.FixedVersion == "" || v.FixedVersion == "0" ||
+				len(v.Ranges) != 1 || len(v.Ranges[0].Events) != 2 || v.Ranges[0].Events[1].Fixed != v.FixedVersion {
+				t.Fatalf("bad record %+v", v)
+			}
+		}
+		again, _ := Updater{}.Parse(context.Background(), "fuzz", bytes.NewReader(b))
+		if diff := cmp.Diff(vs, again); diff != "" {
+			t.Fatalf("not deterministic (-first +second):\n%s", diff)
+		}
+	})
+}

@@ -1,0 +1,44 @@
+package osv_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/update/osv"
+)
+
+// FuzzParse checks that Parse never panics and that every record it
+// gives names a package of a language ecosystem, with no release and a
+// state matching its fixed version.
+func FuzzParse(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/*.*")
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(filepath.Ext(p) == ".json", b)
+	}
+	f.Fuzz(func(t *testing.T, isJSON bool, b []byte) {
+		name := "doc.yaml"
+		if isJSON {
+			name = "doc.json"
+		}
+		vs, err := osv.Updater{}.Parse(context.Background(), name, bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		for _, v := range vs {
+			if v.ID == "" || v.Package == "" || v.Release != "" || strata.OSEcosystem(v.Eco) {
+				t.Errorf("record %q: package %q, ecosystem %q, release %q", v.ID, v.Package, v.Eco, v.Release)
+			}
+			if (v.State == strata.Fixed) != (v.FixedVersion != "") {
+				t.Errorf("record %q: state %q with fixed version %q", v.ID, v.State, v.FixedVersion)
+			}
+		}
+	})
+}

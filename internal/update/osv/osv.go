@@ -1,0 +1,70 @@
+// Package osv reads vulnerability records in the OSV schema
+// (ossf.github.io/osv-schema), as JSON or YAML, for the language
+// ecosystems strata scans: Go, PyPI, npm and Maven. Each affected package
+// of a record gives one strata.Vulnerability, its SEMVER and ECOSYSTEM
+// ranges and its versions list carried as they are. Records of other
+// ecosystems, GIT ranges and withdrawn records are skipped.
+package osv
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/strata-scan/strata"
+)
+
+// Updater reads OSV records.
+type Updater struct{}
+
+// Name is "osv".
+func (Updater) Name() string { return "osv" }
+
+// ecosystems maps the OSV ecosystem names read to strata's.
+var ecosystems = map[string]strata.Ecosystem{
+	"Go":    strata.Go,
+	"PyPI":  strata.PyPI,
+	"npm":   strata.NPM,
+	"Maven": strata.Maven,
+}
+
+// Sources are OSV's per-ecosystem zip dumps, one for each ecosystem read.
+func (Updater) Sources() []string {
+	return []string{
+		"https://osv-vulnerabilities.storage.googleapis.com/Go/all.zip",
+		"https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip",
+		"https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip",
+		"https://osv-vulnerabilities.storage.googleapis.com/Maven/all.zip",
+	}
+}
+
+// compressedSuffix is the suffix of a compressed file's name, which
+// update.Fetch decompresses.
+var compressedSuffix = regexp.MustCompile(`(?i)\.(gz|zst|bz2)$`)
+
+// Parse reads one record, or the records of an OSV.dev API answer
+// ({"vulns": [...]}): a document named *.json is read as JSON, one
+// named *.yaml or *.yml as YAML (either maybe compressed: *.json.gz). Any other document (a LICENSE, a
+// README) is not part of the feed: Parse returns nil, nil.
+func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
+	ext := strings.ToLower(path.Ext(compressedSuffix.ReplaceAllString(name, "")))
+	if ext != ".json" && ext != ".yaml" && ext != ".yml" {
+		return nil, nil
+	}
+	recs, err := decode(r, ext == ".json")
+	if err != nil {
+		return nil, fmt.Errorf("osv: parse %s: %w", name, err)
+	}
+	var all []strata.Vulnerability
+	for _, rec := range recs {
+		vs, err := rec.vulnerabilities(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("osv: parse %s: record %s: %w", name, rec.ID, err)
+		}
+		all = append(all, vs...)
+	}
+	return all, nil
+}

@@ -1,0 +1,213 @@
+package osv
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan/python"
+)
+
+// record is the part of an OSV record strata reads.
+type record struct {
+	ID               string           `json:"id" yaml:"id"`
+	Aliases          []string         `json:"aliases" yaml:"aliases"`
+	Modified         string           `json:"modified" yaml:"modified"`
+	Published        string           `json:"published" yaml:"published"`
+	Withdrawn        string           `json:"withdrawn" yaml:"withdrawn"`
+	Summary          string           `json:"summary" yaml:"summary"`
+	Details          string           `json:"details" yaml:"details"`
+	Severity         []severity       `json:"severity" yaml:"severity"`
+	Affected         []affected       `json:"affected" yaml:"affected"`
+	References       []reference      `json:"references" yaml:"references"`
+	DatabaseSpecific databaseSpecific `json:"database_specific" yaml:"database_specific"`
+}
+
+type severity struct {
+	Type  string `json:"type" yaml:"type"`
+	Score string `json:"score" yaml:"score"`
+}
+
+type affected struct {
+	Package struct {
+		Ecosystem string `json:"ecosystem" yaml:"ecosystem"`
+		Name      string `json:"name" yaml:"name"`
+	} `json:"package" yaml:"package"`
+	Severity         []severity       `json:"severity" yaml:"severity"`
+	Ranges           []osvRange       `json:"ranges" yaml:"ranges"`
+	Versions         []string         `json:"versions" yaml:"versions"`
+	DatabaseSpecific databaseSpecific `json:"database_specific" yaml:"database_specific"`
+}
+
+type osvRange struct {
+	Type   string         `json:"type" yaml:"type"`
+	Events []strata.Event `json:"events" yaml:"events"`
+}
+
+type reference struct {
+	URL string `json:"url" yaml:"url"`
+}
+
+// databaseSpecific holds the severity that GitHub's advisories (and
+// databases following them) give: LOW, MODERATE, HIGH or CRITICAL. Its
+// other fields vary by database and are not read.
+type databaseSpecific struct {
+	Severity string `json:"severity" yaml:"severity"`
+}
+
+// UnmarshalJSON reads the severity when the field is an object and
+// ignores any other shape, which some databases use.
+func (d *databaseSpecific) UnmarshalJSON(b []byte) error {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	_ = json.Unmarshal(m["severity"], &d.Severity)
+	return nil
+}
+
+// document is one record, or the records of an OSV.dev API answer
+// ({"vulns": [...]}).
+type document struct {
+	record `yaml:",inline"`
+	Vulns  []record `json:"vulns" yaml:"vulns"`
+}
+
+// decode reads the records of one JSON or YAML document.
+func decode(r io.Reader, isJSON bool) ([]record, error) {
+	var doc document
+	var err error
+	if isJSON {
+		err = json.NewDecoder(r).Decode(&doc)
+	} else {
+		err = yaml.NewDecoder(r).Decode(&doc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	recs := doc.Vulns
+	if doc.ID != "" || len(recs) == 0 {
+		recs = append(recs, doc.record)
+	}
+	for i, rec := range recs {
+		if rec.ID == "" {
+			return nil, fmt.Errorf("record %d: no id", i+1)
+		}
+	}
+	return recs, nil
+}
+
+// vulnerabilities is one strata.Vulnerability for each affected package
+// of an ecosystem strata reads; a package named twice gives one record
+// with the ranges and versions of both.
+func (rec *record) vulnerabilities(ctx context.Context) ([]strata.Vulnerability, error) {
+	if rec.Withdrawn != "" {
+		slog.DebugContext(ctx, "osv: skip withdrawn record", "id", rec.ID)
+		return nil, nil
+	}
+	base, err := rec.base()
+	if err != nil {
+		return nil, err
+	}
+	var vs []strata.Vulnerability
+	at := make(map[string]int)
+	for _, a := range rec.Affected {
+		eco, ok := ecosystems[a.Package.Ecosystem]
+		if !ok {
+			slog.DebugContext(ctx, "osv: skip ecosystem", "id", rec.ID, "ecosystem", a.Package.Ecosystem)
+			continue
+		}
+		name := packageName(eco, a.Package.Name)
+		if name == "" {
+			return nil, fmt.Errorf("affected package of ecosystem %s without a name", a.Package.Ecosystem)
+		}
+		ranges := affectedRanges(a.Ranges)
+		if len(ranges) == 0 && len(a.Versions) == 0 {
+			continue
+		}
+		if i, ok := at[string(eco)+"/"+name]; ok {
+			vs[i].Ranges = append(vs[i].Ranges, ranges...)
+			vs[i].Versions = append(vs[i].Versions, a.Versions...)
+			setState(&vs[i])
+			continue
+		}
+		v := base
+		v.Eco, v.Package, v.Ranges, v.Versions = eco, name, ranges, a.Versions
+		setSeverity(&v, rec, a)
+		setState(&v)
+		at[string(eco)+"/"+name] = len(vs)
+		vs = append(vs, v)
+	}
+	return vs, nil
+}
+
+// base is the part of every record's vulnerability that does not depend
+// on the affected package.
+func (rec *record) base() (strata.Vulnerability, error) {
+	v := strata.Vulnerability{ID: rec.ID, Aliases: rec.Aliases, Updater: "osv", Description: rec.Summary}
+	if rec.Details != "" && v.Description != "" {
+		v.Description += "\n\n"
+	}
+	v.Description += rec.Details
+	for _, ref := range rec.References {
+		v.Links = append(v.Links, ref.URL)
+	}
+	var err error
+	if v.Published, err = parseTime("published", rec.Published); err != nil {
+		return v, err
+	}
+	v.Modified, err = parseTime("modified", rec.Modified)
+	return v, err
+}
+
+func parseTime(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return t, fmt.Errorf("%s: %w", field, err)
+	}
+	return t.UTC(), nil
+}
+
+// packageName is name as strata's scanners report it: PEP 503's
+// normalised form for PyPI.
+func packageName(eco strata.Ecosystem, name string) string {
+	if eco == strata.PyPI {
+		return python.NormalizeName(name)
+	}
+	return name
+}
+
+// affectedRanges are the SEMVER and ECOSYSTEM ranges of rs; GIT ranges
+// name commits, not versions, and are left out.
+func affectedRanges(rs []osvRange) []strata.Range {
+	var out []strata.Range
+	for _, r := range rs {
+		if r.Type == "SEMVER" || r.Type == "ECOSYSTEM" {
+			out = append(out, strata.Range{Events: r.Events})
+		}
+	}
+	return out
+}
+
+// setState sets FixedVersion to the first fixed event and the state to
+// Fixed when there is one, Unfixed otherwise.
+func setState(v *strata.Vulnerability) {
+	v.FixedVersion, v.State = "", strata.Unfixed
+	for _, r := range v.Ranges {
+		for _, e := range r.Events {
+			if e.Fixed != "" {
+				v.FixedVersion, v.State = e.Fixed, strata.Fixed
+				return
+			}
+		}
+	}
+}
