@@ -21,6 +21,18 @@ type Package struct {
 	PackageDB string `json:"package_db"`
 	// IntroducedIn is the digest of the layer that first installed it.
 	IntroducedIn Digest `json:"introduced_in,omitempty"`
+	// OwnedBy names the OS package whose file list holds a language
+	// package's PackageDB ("deb/python3-requests"): a Debian-packaged
+	// library rather than a pip-installed one. Empty when no OS package
+	// owns it.
+	OwnedBy string `json:"owned_by,omitempty"`
+	// Symbols are, for a Go module compiled into a binary, the functions
+	// of its packages that the binary holds, as "IMPORTPATH.NAME" with
+	// the receiver's pointer and closures dropped
+	// ("golang.org/x/net/html.Tokenizer.Next"); Stripped says the binary's
+	// function table could not be read, so that Symbols says nothing.
+	Symbols  []string `json:"symbols,omitempty"`
+	Stripped bool     `json:"stripped,omitempty"`
 }
 
 // Key identifies a package within one image: two entries with equal keys

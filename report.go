@@ -29,6 +29,10 @@ type Reason struct {
 	Range string `json:"range"`
 	// Comparison is the comparison that decided it ("1.2-1 < 1.2-3 (deb)").
 	Comparison string `json:"comparison"`
+	// Symbols says, for a Go finding whose record names vulnerable
+	// symbols, whether the binary holds them: "symbol present", "symbol
+	// absent" or "unknown (stripped)".
+	Symbols string `json:"symbols,omitempty"`
 }
 
 // Finding is one package affected by one vulnerability.
@@ -55,6 +59,11 @@ type LayerReport struct {
 	// deletes (".wh.NAME") and directories it makes opaque (".wh..wh..opq").
 	Whiteouts []string `json:"whiteouts,omitempty"`
 	Opaques   []string `json:"opaques,omitempty"`
+	// Owned maps the paths that OS packages' file lists claim, under the
+	// directories language scanners read, to their owner
+	// ("deb/python3-requests"), as the dpkg scanner found them in this
+	// layer's var/lib/dpkg/info/*.list files.
+	Owned map[string]string `json:"owned,omitempty"`
 }
 
 // UpdateDiff is what one feed update changed in its updater's set of

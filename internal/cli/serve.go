@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/strata-scan/strata/internal/httpapi"
+	"github.com/strata-scan/strata/internal/notify"
+	"github.com/strata-scan/strata/internal/notify/amqp"
+	"github.com/strata-scan/strata/internal/notify/webhook"
 	"github.com/strata-scan/strata/internal/store"
 	"github.com/strata-scan/strata/internal/update"
 )
@@ -23,7 +26,10 @@ Serves the HTTP API: Clair v4's indexer and matcher routes
 (submit an image by registry reference, list images with their
 vulnerability counts, feed update status, the OpenAPI document at
 /api/v1/openapi.json), /healthz, /readyz and /metrics (Prometheus).
-Feeds are updated in the background every updates.interval.
+Feeds are updated in the background every updates.interval; after each
+update, and every notify.interval, the notifications of the images that
+the update newly affects (or no longer does) are recorded and delivered
+to the configured webhook and AMQP broker until acknowledged.
 
 The configuration is one YAML file (--config) over the defaults, then
 environment variables, then the flags --listen, --db, --auth-psk and
@@ -38,6 +44,9 @@ var serveUsage = serveHelp + httpapi.ExampleConfig
 
 // shutdownGrace is how long requests in flight may finish after a signal.
 const shutdownGrace = 30 * time.Second
+
+// webhookTimeout bounds one webhook POST.
+const webhookTimeout = 30 * time.Second
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs, common := newFlags(e, "serve", serveUsage)
@@ -122,10 +131,18 @@ func listenAndServe(ctx context.Context, e *env, cfg httpapi.Config, st store.St
 		ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	updated := make(chan struct{})
+	if cfg.Notify.Callback == "" {
+		cfg.Notify.Callback = "http://" + ln.Addr().String()
+	}
+	rounds := make(chan struct{}, 1)
+	updated, notified := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(updated)
-		updateFeeds(ctx, e.log, st, cfg.Updates, srv.Metrics())
+		updateFeeds(ctx, e.log, st, cfg.Updates, srv.Metrics(), rounds)
+	}()
+	go func() {
+		defer close(notified)
+		notifyLoop(ctx, e.log, st, cfg.Notify, rounds)
 	}()
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -139,6 +156,7 @@ func listenAndServe(ctx context.Context, e *env, cfg httpapi.Config, st store.St
 	}
 	cancel()
 	<-updated
+	<-notified
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
@@ -146,8 +164,9 @@ func listenAndServe(ctx context.Context, e *env, cfg httpapi.Config, st store.St
 }
 
 // updateFeeds updates the configured feeds now and then every interval,
-// until ctx ends. An interval of 0 turns background updates off.
-func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg httpapi.Updates, m *httpapi.Metrics) {
+// until ctx ends, and signals rounds after each round. An interval of 0
+// turns background updates off.
+func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg httpapi.Updates, m *httpapi.Metrics, rounds chan<- struct{}) {
 	if cfg.Interval == 0 {
 		return
 	}
@@ -181,9 +200,60 @@ func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg http
 			m.FeedUpdate(u.Name(), result)
 		}
 		select {
+		case rounds <- struct{}{}:
+		default: // a round is already waiting for the notifier
+		}
+		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(time.Duration(cfg.Interval)):
 		}
 	}
+}
+
+// notifyLoop records the notifications of new feed updates and delivers
+// the pending ones: at start-up, after each update round and every
+// cfg.Interval (0: only after rounds), until ctx ends.
+func notifyLoop(ctx context.Context, log *slog.Logger, st store.Store, cfg httpapi.Notify, rounds <-chan struct{}) {
+	ds, closeAll := deliverers(cfg)
+	defer closeAll()
+	n := &notify.Notifier{Store: st, Source: st, Log: log}
+	for {
+		if _, err := n.Run(ctx); err != nil && ctx.Err() == nil {
+			log.Error("notifications", "err", err)
+		}
+		for _, d := range ds {
+			if _, err := notify.Dispatch(ctx, st, d); err != nil && ctx.Err() == nil {
+				log.Error("notification delivery", "err", err)
+			}
+		}
+		var tick <-chan time.Time
+		if cfg.Interval > 0 {
+			tick = time.After(time.Duration(cfg.Interval))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-rounds:
+		case <-tick:
+		}
+	}
+}
+
+// deliverers returns the configured deliverers and a function that
+// closes them.
+func deliverers(cfg httpapi.Notify) ([]notify.Deliverer, func()) {
+	var ds []notify.Deliverer
+	closeAll := func() {}
+	if cfg.Webhook.URL != "" {
+		ds = append(ds, &webhook.Deliverer{Target: cfg.Webhook.URL, Callback: cfg.Callback,
+			Secret: []byte(cfg.Webhook.Secret), Client: &http.Client{Timeout: webhookTimeout}})
+	}
+	if cfg.AMQP.URL != "" {
+		a := &amqp.Deliverer{URL: cfg.AMQP.URL, Exchange: cfg.AMQP.Exchange, RoutingKey: cfg.AMQP.RoutingKey,
+			Callback: cfg.Callback, Secret: []byte(cfg.Webhook.Secret)}
+		ds = append(ds, a)
+		closeAll = func() { _ = a.Close() }
+	}
+	return ds, closeAll
 }

@@ -31,6 +31,30 @@ type Config struct {
 	Limits   Limits   `yaml:"limits"`
 	Updates  Updates  `yaml:"updates"`
 	Registry Registry `yaml:"registry"`
+	Notify   Notify   `yaml:"notify"`
+}
+
+// Notify configures the delivery of notifications: after each feed
+// update, and every Interval, the pending ones go to each configured
+// deliverer.
+type Notify struct {
+	Interval Duration `yaml:"interval"`
+	Callback string   `yaml:"callback"` // strata's base URL as receivers reach it
+	Webhook  Webhook  `yaml:"webhook"`
+	AMQP     AMQP     `yaml:"amqp"`
+}
+
+// Webhook configures delivery by HTTP POST: none when URL is empty.
+type Webhook struct {
+	URL    string `yaml:"url"`
+	Secret string `yaml:"secret"` // the HMAC-SHA256 key of the signature
+}
+
+// AMQP configures delivery to an AMQP broker: none when URL is empty.
+type AMQP struct {
+	URL        string `yaml:"url"`
+	Exchange   string `yaml:"exchange"`
+	RoutingKey string `yaml:"routing_key"`
 }
 
 // Auth configures authentication.
@@ -115,6 +139,7 @@ func Defaults() Config {
 		Limits: Limits{MaxConcurrentIndex: 4, RetryAfter: Duration(10 * time.Second), MaxBodyBytes: 1 << 20,
 			LayerFetchTimeout: Duration(10 * time.Minute)},
 		Updates: Updates{Interval: Duration(6 * time.Hour), Timeout: Duration(10 * time.Minute)},
+		Notify:  Notify{Interval: Duration(5 * time.Minute)},
 	}
 }
 
@@ -174,6 +199,13 @@ var envOverrides = []struct {
 		c.Registry.Insecure, err = strconv.ParseBool(v)
 		return err
 	}},
+	{"STRATA_NOTIFY_INTERVAL", func(c *Config, v string) error { return c.Notify.Interval.parse(v) }},
+	{"STRATA_NOTIFY_CALLBACK", func(c *Config, v string) error { c.Notify.Callback = v; return nil }},
+	{"STRATA_NOTIFY_WEBHOOK_URL", func(c *Config, v string) error { c.Notify.Webhook.URL = v; return nil }},
+	{"STRATA_NOTIFY_WEBHOOK_SECRET", func(c *Config, v string) error { c.Notify.Webhook.Secret = v; return nil }},
+	{"STRATA_NOTIFY_AMQP_URL", func(c *Config, v string) error { c.Notify.AMQP.URL = v; return nil }},
+	{"STRATA_NOTIFY_AMQP_EXCHANGE", func(c *Config, v string) error { c.Notify.AMQP.Exchange = v; return nil }},
+	{"STRATA_NOTIFY_AMQP_ROUTING_KEY", func(c *Config, v string) error { c.Notify.AMQP.RoutingKey = v; return nil }},
 	{"STRATA_REGISTRY_USERNAME", func(c *Config, v string) error { c.Registry.Username = v; return nil }},
 	{"STRATA_REGISTRY_PASSWORD", func(c *Config, v string) error { c.Registry.Password = v; return nil }},
 }
@@ -193,6 +225,7 @@ func (c *Config) validate() error {
 	check(c.Limits.LayerFetchTimeout > 0, "limits.layer_fetch_timeout: %s (want more than 0)", c.Limits.LayerFetchTimeout)
 	check(c.Updates.Interval >= 0, "updates.interval: %s (want 0, for none, or more)", c.Updates.Interval)
 	check(c.Updates.Timeout > 0, "updates.timeout: %s (want more than 0)", c.Updates.Timeout)
+	check(c.Notify.Interval >= 0, "notify.interval: %s (want 0, for only after updates, or more)", c.Notify.Interval)
 	for _, f := range c.Updates.Feeds {
 		if _, err := updaters.ByName(f); err != nil {
 			errs = append(errs, fmt.Errorf("updates.feeds: %w", err))

@@ -50,6 +50,10 @@ updates:
   interval: 1h
   sources:
     debian: [/feeds/DSA.list, /feeds/DLA.list]
+notify:
+  interval: 1m
+  webhook: {url: "http://hooks/strata", secret: s3cret}
+  amqp: {url: "amqp://broker/", exchange: strata}
 `)
 	want := Defaults()
 	want.Listen = "127.0.0.1:7000"
@@ -60,11 +64,16 @@ updates:
 	want.Updates.Interval = Duration(time.Hour)
 	want.Updates.Sources = map[string][]string{"debian": {"/feeds/DSA.list", "/feeds/DLA.list"}}
 	want.Registry.Insecure = true
+	want.Notify = Notify{Interval: Duration(time.Minute), Callback: "http://strata:6060",
+		Webhook: Webhook{URL: "http://hooks/strata", Secret: "s3cret"},
+		AMQP:    AMQP{URL: "amqp://broker/", Exchange: "strata", RoutingKey: "vulns"}}
 	got, err := LoadConfig(file, env(map[string]string{
-		"STRATA_DB":                "postgres://db/strata",
-		"STRATA_AUTH_PSK_ISS":      "quay,clairctl",
-		"STRATA_MAX_BODY_BYTES":    "2048",
-		"STRATA_REGISTRY_INSECURE": "true",
+		"STRATA_DB":                      "postgres://db/strata",
+		"STRATA_AUTH_PSK_ISS":            "quay,clairctl",
+		"STRATA_MAX_BODY_BYTES":          "2048",
+		"STRATA_REGISTRY_INSECURE":       "true",
+		"STRATA_NOTIFY_CALLBACK":         "http://strata:6060",
+		"STRATA_NOTIFY_AMQP_ROUTING_KEY": "vulns",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +95,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"zero limit", "limits: {max_concurrent_index: 0}\n", nil, "limits.max_concurrent_index: 0 (want 1 or more)"},
 		{"small body", "limits: {max_body_bytes: 10}\n", nil, "limits.max_body_bytes: 10 (want 1024 or more)"},
 		{"negative interval", "updates: {interval: -1h}\n", nil, "updates.interval: -1h0m0s"},
+		{"negative notify interval", "notify: {interval: -1m}\n", nil, "notify.interval: -1m0s"},
 		{"unknown feed", "updates: {feeds: [nvd]}\n", nil, `updates.feeds: unknown feed "nvd"`},
 		{"unknown source", "updates: {sources: {nvd: [x]}}\n", nil, `updates.sources: unknown feed "nvd"`},
 		{"bad env number", "", map[string]string{"STRATA_MAX_CONCURRENT_INDEX": "many"}, `$STRATA_MAX_CONCURRENT_INDEX: strconv.Atoi: parsing "many"`},

@@ -23,15 +23,38 @@ func TestRealImageLanguages(t *testing.T) {
 	ix, _ := newIndexer(t)
 	r := indexImage(t, ix, apps, image.Options{})
 	var got []string
+	owners := map[string]string{}
 	for _, p := range r.Packages {
 		if p.Eco != strata.Deb {
 			got = append(got, strings.Join([]string{string(p.Eco), p.Name, p.Version, p.PackageDB}, "\t"))
+			owners[p.PackageDB] = p.OwnedBy
 		}
 	}
 	slices.Sort(got)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("apps image: language packages (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff(appsOwners, owners); diff != "" {
+		t.Errorf("apps image: owners of the language packages' files (-want +got):\n%s", diff)
+	}
+}
+
+// appsOwners are the Debian packages whose file lists hold the apps
+// image's language package files, as its languages.tsv notes them:
+// htmlcheck, copied to /usr/local/bin, belongs to none.
+var appsOwners = map[string]string{
+	"usr/local/bin/htmlcheck":                                                   "",
+	"usr/sbin/runc":                                                             "deb/runc",
+	"usr/share/java/jackson-annotations.jar":                                    "deb/libjackson2-annotations-java",
+	"usr/share/java/jackson-core.jar":                                           "deb/libjackson2-core-java",
+	"usr/share/java/jackson-databind.jar":                                       "deb/libjackson2-databind-java",
+	"usr/lib/python3/dist-packages/certifi-2022.9.24.egg-info/PKG-INFO":         "deb/python3-certifi",
+	"usr/lib/python3/dist-packages/chardet-5.1.0.dist-info/METADATA":            "deb/python3-chardet",
+	"usr/lib/python3/dist-packages/charset_normalizer-3.0.1.dist-info/METADATA": "deb/python3-charset-normalizer",
+	"usr/lib/python3/dist-packages/idna-3.3.egg-info/PKG-INFO":                  "deb/python3-idna",
+	"usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO":           "deb/python3-requests",
+	"usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO":                "deb/python3-six",
+	"usr/lib/python3/dist-packages/urllib3-1.26.12.egg-info/PKG-INFO":           "deb/python3-urllib3",
 }
 
 // languageEcosystems maps the ecosystem column of *.languages.tsv.

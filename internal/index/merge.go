@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -27,10 +28,12 @@ type layerReports struct {
 // file of every layer, for a change that package databases' directories do
 // not undergo in practice.
 // A package keeps the layer that first installed it, even when an upper
-// layer rewrites its database.
+// layer rewrites its database. A language package whose database path an
+// OS package's file list claims records that owner (see setOwners).
 func merge(layers []layerReports) (*strata.Distribution, []strata.Package) {
 	var dist *strata.Distribution
 	dbs := map[string][]strata.Package{}
+	owned := map[string]string{}
 	for _, l := range layers {
 		if l.walk != nil {
 			removeHidden(dbs, l.walk.Whiteouts, l.walk.Opaques)
@@ -40,6 +43,7 @@ func merge(layers []layerReports) (*strata.Distribution, []strata.Package) {
 			if r.Distribution != nil {
 				dist = r.Distribution
 			}
+			maps.Copy(owned, r.Owned)
 			for _, db := range r.Databases {
 				dbs[db] = inDatabase(r.Packages, db, l.digest, introduced)
 			}
@@ -49,8 +53,27 @@ func merge(layers []layerReports) (*strata.Distribution, []strata.Package) {
 	for _, pkgs := range dbs {
 		out = append(out, pkgs...)
 	}
+	setOwners(out, owned)
 	slices.SortFunc(out, comparePackages)
 	return dist, out
+}
+
+// setOwners sets OwnedBy on the language packages whose database path is
+// in owned, when the owner is among pkgs: owners are gathered from every
+// layer's file lists, and a package that an upper layer removed (with its
+// file list) is no longer in the image's status database.
+func setOwners(pkgs []strata.Package, owned map[string]string) {
+	present := map[string]bool{}
+	for _, p := range pkgs {
+		if strata.OSEcosystem(p.Eco) {
+			present[string(p.Eco)+"/"+p.Name] = true
+		}
+	}
+	for i, p := range pkgs {
+		if owner := owned[p.PackageDB]; owner != "" && present[owner] && !strata.OSEcosystem(p.Eco) {
+			pkgs[i].OwnedBy = owner
+		}
+	}
 }
 
 // removeHidden drops the databases that a layer's whiteouts delete and

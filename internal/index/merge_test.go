@@ -16,7 +16,20 @@ func in(p strata.Package, l strata.Digest) strata.Package {
 	return p
 }
 
-const status = "var/lib/dpkg/status"
+const (
+	status = "var/lib/dpkg/status"
+	sixDB  = "usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO"
+	pipDB  = "usr/local/lib/python3.11/dist-packages/flask-3.0.0.dist-info/METADATA"
+)
+
+func pypi(name, db string) strata.Package {
+	return strata.Package{Name: name, Version: "1", Eco: strata.PyPI, PackageDB: db}
+}
+
+func owned(p strata.Package, owner string) strata.Package {
+	p.OwnedBy = owner
+	return p
+}
 
 func TestMerge(t *testing.T) {
 	bookworm := &strata.Distribution{ID: "debian", VersionID: "12"}
@@ -88,6 +101,19 @@ func TestMerge(t *testing.T) {
 			{digest: "L2", walk: &strata.LayerReport{Whiteouts: []string{"var/lib/dpkg/stat", "var/lib/dpkg/status-old"}}},
 		},
 		want: []strata.Package{in(deb("a", "1", status), "L1")},
+	}, {
+		name: "a language package whose file a present Debian package lists is owned by it, whatever the layer",
+		layers: []layerReports{
+			{digest: "L1", scanners: []*strata.LayerReport{{Databases: []string{status}, Packages: []strata.Package{deb("python3-six", "1.16.0-4", status)},
+				Owned: map[string]string{sixDB: "deb/python3-six", "usr/bin/gone": "deb/gone"}}}},
+			{digest: "L2", scanners: []*strata.LayerReport{{Databases: []string{sixDB, pipDB, "usr/bin/gone"}, Packages: []strata.Package{pypi("six", sixDB), pypi("flask", pipDB), pypi("gone", "usr/bin/gone")}}}},
+		},
+		want: []strata.Package{
+			in(deb("python3-six", "1.16.0-4", status), "L1"),
+			in(pypi("flask", pipDB), "L2"),
+			in(pypi("gone", "usr/bin/gone"), "L2"), // its owner is not installed: no owner
+			owned(in(pypi("six", sixDB), "L2"), "deb/python3-six"),
+		},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -121,6 +121,7 @@ func decide(c version.Comparator, p strata.Package, v strata.Vulnerability, ver 
 			Record:     v.ID,
 			Range:      verdict.Range,
 			Comparison: verdict.Comparison,
+			Symbols:    symbolVerdict(p, v),
 		},
 	})
 	return false

@@ -14,9 +14,8 @@ import (
 // AffectedStore is what Affected needs of the store.
 type AffectedStore interface {
 	VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error)
-	AffectedManifests(ctx context.Context, keys []store.PackageKey) ([]strata.Digest, error)
-	IndexReport(ctx context.Context, manifest strata.Digest) (*strata.IndexReport, error)
-	Manifests(ctx context.Context) ([]strata.Digest, error)
+	AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error)
+	CountManifests(ctx context.Context) (int, error)
 }
 
 // AffectedReport says which indexed images a vulnerability affects.
@@ -61,15 +60,15 @@ func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("affected %s: %w", id, ErrUnknownVulnerability)
 	}
-	all, err := st.Manifests(ctx)
+	indexed, err := st.CountManifests(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("affected %s: %w", id, err)
 	}
-	ms, err := st.AffectedManifests(ctx, diffKeys(&strata.UpdateDiff{Added: recs}))
+	rs, err := st.AffectedReports(ctx, diffKeys(&strata.UpdateDiff{Added: recs}))
 	if err != nil {
 		return nil, fmt.Errorf("affected %s: %w", id, err)
 	}
-	ar := &AffectedReport{Vulnerability: id, Indexed: len(all), Images: []AffectedImage{}}
+	ar := &AffectedReport{Vulnerability: id, Indexed: indexed, Images: []AffectedImage{}}
 	for _, v := range recs {
 		if !slices.Contains(ar.Records, v.ID) {
 			ar.Records = append(ar.Records, v.ID)
@@ -77,10 +76,10 @@ func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport
 	}
 	slices.Sort(ar.Records)
 	src := newRecordSource(recs)
-	for _, m := range ms {
-		img, err := affectedImage(ctx, st, src, m)
+	for _, r := range rs {
+		img, err := affectedImage(ctx, src, r)
 		if err != nil {
-			return nil, fmt.Errorf("affected %s: image %s: %w", id, m, err)
+			return nil, fmt.Errorf("affected %s: image %s: %w", id, r.ManifestDigest, err)
 		}
 		if img != nil {
 			ar.Images = append(ar.Images, *img)
@@ -92,21 +91,14 @@ func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport
 	return ar, nil
 }
 
-// affectedImage matches manifest m against src: nil when nothing matches
-// or the manifest was deleted meanwhile.
-func affectedImage(ctx context.Context, st AffectedStore, src match.Source, m strata.Digest) (*AffectedImage, error) {
-	r, err := st.IndexReport(ctx, m)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
+// affectedImage matches the image of report r against src: nil when
+// nothing matches.
+func affectedImage(ctx context.Context, src match.Source, r *strata.IndexReport) (*AffectedImage, error) {
 	res, err := match.Match(ctx, src, r, nil)
 	if err != nil || len(res.Findings) == 0 {
 		return nil, err
 	}
-	img := &AffectedImage{Manifest: m}
+	img := &AffectedImage{Manifest: r.ManifestDigest}
 	for _, f := range res.Findings {
 		p := AffectedPackage{Name: f.Package.Name, Version: f.Package.Version, Layer: f.Package.IntroducedIn, Record: f.Vulnerability.ID}
 		if !slices.Contains(img.Packages, p) {

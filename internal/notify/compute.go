@@ -25,6 +25,7 @@ func (n *Notifier) Compute(ctx context.Context, d *strata.UpdateDiff) ([]store.N
 		return nil, fmt.Errorf("notify: diff %d: %w", d.ID, err)
 	}
 	added, removed := newRecordSource(d.Added), newRecordSource(d.Removed)
+	current := newCachedSource(n.Source)
 	var ns []store.Notification
 	for _, m := range ms {
 		r, err := n.Store.IndexReport(ctx, m)
@@ -34,7 +35,7 @@ func (n *Notifier) Compute(ctx context.Context, d *strata.UpdateDiff) ([]store.N
 		if err != nil {
 			return nil, fmt.Errorf("notify: diff %d: %w", d.ID, err)
 		}
-		imageNs, err := n.image(ctx, d, r, added, removed)
+		imageNs, err := image(ctx, d, r, added, removed, current)
 		if err != nil {
 			return nil, fmt.Errorf("notify: diff %d: image %s: %w", d.ID, m, err)
 		}
@@ -43,8 +44,9 @@ func (n *Notifier) Compute(ctx context.Context, d *strata.UpdateDiff) ([]store.N
 	return ns, nil
 }
 
-// image returns the notifications of d for the image of report r.
-func (n *Notifier) image(ctx context.Context, d *strata.UpdateDiff, r *strata.IndexReport, added, removed match.Source) ([]store.Notification, error) {
+// image returns the notifications of d for the image of report r; current
+// holds the store's current records.
+func image(ctx context.Context, d *strata.UpdateDiff, r *strata.IndexReport, added, removed, current match.Source) ([]store.Notification, error) {
 	after, err := findings(ctx, added, r)
 	if err != nil {
 		return nil, err
@@ -60,7 +62,7 @@ func (n *Notifier) image(ctx context.Context, d *strata.UpdateDiff, r *strata.In
 	for id := range before {
 		ids[id] = true
 	}
-	others, err := findings(ctx, &otherSource{n.Source, ids, recordKeys(d.Updater, d.Added)}, r)
+	others, err := findings(ctx, &otherSource{current, ids, recordKeys(d.Updater, d.Added)}, r)
 	if err != nil {
 		return nil, err
 	}

@@ -72,3 +72,45 @@ func recordKeys(updater string, vs []strata.Vulnerability) map[string]bool {
 	}
 	return m
 }
+
+// cachedSource is src with its records memoized per package key, so that
+// the images of one diff read each key's records once.
+type cachedSource struct {
+	src  match.Source
+	recs map[recordGroup][]strata.Vulnerability
+}
+
+func newCachedSource(src match.Source) *cachedSource {
+	return &cachedSource{src: src, recs: map[recordGroup][]strata.Vulnerability{}}
+}
+
+func (s *cachedSource) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error) {
+	var missing []string
+	for _, n := range names {
+		if _, ok := s.recs[recordGroup{eco, release, n}]; !ok && !slices.Contains(missing, n) {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		vs, err := s.src.Vulnerabilities(ctx, eco, release, missing)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range missing {
+			s.recs[recordGroup{eco, release, n}] = nil
+		}
+		for _, v := range vs {
+			g := recordGroup{eco, release, v.Package}
+			s.recs[g] = append(s.recs[g], v)
+		}
+	}
+	var out []strata.Vulnerability
+	for _, n := range names {
+		out = append(out, s.recs[recordGroup{eco, release, n}]...)
+	}
+	return out, nil
+}
+
+func (s *cachedSource) Covered(ctx context.Context, eco strata.Ecosystem, release string) (bool, error) {
+	return s.src.Covered(ctx, eco, release)
+}

@@ -42,6 +42,9 @@ type Package struct {
 	Source  *Package `json:"source,omitempty"`
 	Arch    string   `json:"arch,omitempty"`
 	PURL    string   `json:"purl,omitempty"`
+	// OwnedBy is strata's addition: the OS package that installed a
+	// language package ("deb/python3-requests").
+	OwnedBy string `json:"owned_by,omitempty"`
 }
 
 // Distribution is Clair's distribution object.
@@ -91,6 +94,9 @@ type Reason struct {
 	Release    string `json:"release,omitempty"`
 	Range      string `json:"range"`
 	Comparison string `json:"comparison"`
+	// Symbols is strata's addition for Go findings: "symbol present",
+	// "symbol absent" or "unknown (stripped)" (see strata.Reason).
+	Symbols string `json:"symbols,omitempty"`
 }
 
 // Build assembles the report of an index report and its match result.
@@ -139,7 +145,7 @@ func Build(ir *strata.IndexReport, res *match.Result) *VulnerabilityReport {
 		}
 		vr.Reasons[pid][vid] = Reason{
 			Updater: f.Reason.Updater, Record: f.Reason.Record, Release: v.Release,
-			Range: f.Reason.Range, Comparison: f.Reason.Comparison,
+			Range: f.Reason.Range, Comparison: f.Reason.Comparison, Symbols: f.Reason.Symbols,
 		}
 	}
 	return vr
@@ -154,7 +160,7 @@ func distribution(id string, d *strata.Distribution) Distribution {
 }
 
 func clairPackage(id string, p strata.Package, d *strata.Distribution) Package {
-	cp := Package{ID: id, Name: p.Name, Version: p.Version, Kind: "binary", Arch: p.Arch, PURL: p.PURL(d)}
+	cp := Package{ID: id, Name: p.Name, Version: p.Version, Kind: "binary", Arch: p.Arch, PURL: p.PURL(d), OwnedBy: p.OwnedBy}
 	if p.SourceName != "" {
 		cp.Source = &Package{Name: p.SourceName, Version: p.SourceVersion, Kind: "source"}
 	}

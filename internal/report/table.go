@@ -50,11 +50,16 @@ func Table(w io.Writer, ir *strata.IndexReport, res *match.Result) error {
 	return err
 }
 
-// installed shows the binary version, and the source version beside it
-// when matching used a different one.
+// installed shows the binary version, and beside it the source version
+// when matching used a different one, or the OS package that installed a
+// language package: "2.28.1 (deb python3-requests)".
 func installed(p strata.Package) string {
 	if p.SourceVersion != "" && p.SourceVersion != p.Version {
 		return p.Version + " (source " + p.SourceName + " " + p.SourceVersion + ")"
+	}
+	if p.OwnedBy != "" {
+		eco, name, _ := strings.Cut(p.OwnedBy, "/")
+		return p.Version + " (" + eco + " " + name + ")"
 	}
 	return p.Version
 }

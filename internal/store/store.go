@@ -91,6 +91,11 @@ type Store interface {
 	// AffectedManifests lists, sorted, the manifests holding a package
 	// under any of keys.
 	AffectedManifests(ctx context.Context, keys []PackageKey) ([]strata.Digest, error)
+	// AffectedReports returns, in manifest order, the index reports of the
+	// manifests holding a package under any of keys, in one query.
+	AffectedReports(ctx context.Context, keys []PackageKey) ([]*strata.IndexReport, error)
+	// CountManifests counts the indexed manifests.
+	CountManifests(ctx context.Context) (int, error)
 	// NotifyProgress returns the diffs the notifier has processed.
 	NotifyProgress(ctx context.Context) (*NotifyProgress, error)
 	// PutNotifications records, in one transaction, that diff (of

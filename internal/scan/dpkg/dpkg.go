@@ -1,11 +1,15 @@
 // Package dpkg finds the Debian packages installed in a layer by reading
 // dpkg's status database: var/lib/dpkg/status, and the one-file-per-package
-// var/lib/dpkg/status.d/ that distroless images use instead.
+// var/lib/dpkg/status.d/ that distroless images use instead. It also reads
+// the packages' file lists, var/lib/dpkg/info/*.list, and records which
+// package owns the paths language scanners read (see ReadFileList), so
+// that a Debian-packaged library can be told from a pip-installed one.
 package dpkg
 
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/strata-scan/strata"
@@ -36,11 +40,17 @@ func (Scanner) Name() string { return "dpkg" }
 
 // Version is bumped whenever Scan reports something else for the same
 // bytes.
-func (Scanner) Version() string { return "1" }
+func (Scanner) Version() string { return "2" }
 
-// Wants reports whether path is var/lib/dpkg/status or a package file
-// directly in var/lib/dpkg/status.d (not one of its control files).
-func (Scanner) Wants(path string) bool {
+// Wants reports whether path is var/lib/dpkg/status, a package file
+// directly in var/lib/dpkg/status.d (not one of its control files) or a
+// file list in var/lib/dpkg/info.
+func (s Scanner) Wants(path string) bool {
+	return s.wantsStatus(path) || isFileList(path)
+}
+
+// wantsStatus reports whether path is a status file.
+func (Scanner) wantsStatus(path string) bool {
 	if path == statusFile {
 		return true
 	}
@@ -56,11 +66,28 @@ func (Scanner) Wants(path string) bool {
 	return true
 }
 
-// Scan parses every wanted status file of the layer. Each one, even an
-// empty one, is listed in Databases: it replaces what lower layers
-// recorded in the same file.
+// Scan parses every status file of the layer. Each one, even an empty
+// one, is listed in Databases: it replaces what lower layers recorded in
+// the same file. The layer's file lists fill Owned.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
-	return scan.Databases(ctx, "dpkg", files, s.Wants, func(p string, b []byte) ([]strata.Package, error) {
+	rep, err := scan.Databases(ctx, "dpkg", files, s.wantsStatus, func(p string, b []byte) ([]strata.Package, error) {
 		return ParseStatus(p, bytes.NewReader(b))
 	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range files.Paths() {
+		if !isFileList(p) {
+			continue
+		}
+		b, err := files.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("dpkg: read %s: %w", p, err)
+		}
+		if rep.Owned == nil {
+			rep.Owned = map[string]string{}
+		}
+		ReadFileList(rep.Owned, listOwner(p), b)
+	}
+	return rep, nil
 }

@@ -25,6 +25,11 @@ func TestWants(t *testing.T) {
 		"var/lib/dpkg/available":                     false,
 		"usr/var/lib/dpkg/status":                    false,
 		"/var/lib/dpkg/status":                       false,
+		"var/lib/dpkg/info/python3-requests.list":    true,
+		"var/lib/dpkg/info/libc6:amd64.list":         true,
+		"var/lib/dpkg/info/python3-requests.md5sums": false,
+		"var/lib/dpkg/info/.list":                    false,
+		"var/lib/dpkg/info/sub/x.list":               false,
 	})
 }
 

@@ -24,7 +24,8 @@ var elfMagic = []byte("\x7fELF")
 // packages (see Packages). path is the file's image path: it becomes each
 // package's PackageDB and is named in errors. Only the ELF headers and the
 // section or segment that holds the build info are read, so stripped
-// binaries are read as well. Every error wraps ErrNotGo: a file whose build
+// binaries are read as well. Each package also gets the functions of its
+// packages that the binary holds (see setSymbols). Every error wraps ErrNotGo: a file whose build
 // info cannot be read is not taken for a Go binary.
 func ReadBinary(path string, r io.ReaderAt) ([]strata.Package, error) {
 	magic := make([]byte, len(elfMagic))
@@ -35,7 +36,9 @@ func ReadBinary(path string, r io.ReaderAt) ([]strata.Package, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gobin: %s: %w: %v", path, ErrNotGo, err)
 	}
-	return Packages(path, bi), nil
+	pkgs := Packages(path, bi)
+	setSymbols(pkgs, r)
+	return pkgs, nil
 }
 
 // Packages turns build info into packages of the Go ecosystem, at image

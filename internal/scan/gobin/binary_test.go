@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,15 @@ const bin = "usr/local/bin/htmlcheck"
 func golang(name, version, db string) strata.Package {
 	return strata.Package{Name: name, Version: version, Eco: strata.Go,
 		SourceName: name, SourceVersion: version, PackageDB: db}
+}
+
+// noTable marks pkgs as read from a binary without a function table, as
+// the ELF files of goELF are.
+func noTable(pkgs ...strata.Package) []strata.Package {
+	for i := range pkgs {
+		pkgs[i].Stripped = true
+	}
+	return pkgs
 }
 
 // htmlcheckInfo is the module info of the real usr/local/bin/htmlcheck of
@@ -99,12 +109,12 @@ func TestReadBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []strata.Package{
+	want := noTable(
 		golang("example.com/htmlcheck", "(devel)", bin),
 		golang("golang.org/x/net", "0.7.0", bin),
 		golang("golang.org/x/text", "0.3.7", bin),
 		golang("stdlib", "1.26.8", bin),
-	}
+	)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ReadBinary (-want +got):\n%s", diff)
 	}
@@ -192,6 +202,10 @@ func builtBinaries(t *testing.T) (map[string][]byte, string) {
 	return bins, strings.TrimSpace(string(v))
 }
 
+// A binary stripped with -ldflags=-s -w keeps its function table
+// (.gopclntab, which the runtime needs for stack traces), so its symbols
+// are read as well as those of the plain binary: Stripped stays false.
+// The constant of dep is inlined: dep has no function in the binary.
 func TestReadBinaryBuilt(t *testing.T) {
 	bins, goVersion := builtBinaries(t)
 	stdlib := strings.TrimPrefix(goVersion, "go") // a release such as go1.26.8
@@ -201,14 +215,21 @@ func TestReadBinaryBuilt(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []strata.Package{
-				golang("example.com/hello", "(devel)", bin),
-				golang("example.com/dep", "(devel)", bin),
-				golang("stdlib", stdlib, bin),
+			hello := golang("example.com/hello", "(devel)", bin)
+			hello.Symbols = []string{"main.main"}
+			want := []strata.Package{hello, golang("example.com/dep", "(devel)", bin), golang("stdlib", stdlib, bin)}
+			if std := got[len(got)-1].Symbols; !slices.Contains(std, "runtime.main") || !slices.Contains(std, "runtime.gopanic") {
+				t.Errorf("stdlib symbols %v lack runtime.main or runtime.gopanic", std)
 			}
+			got[len(got)-1].Symbols = nil
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("ReadBinary (-want +got):\n%s", diff)
 			}
 		})
+	}
+	plain, _ := gobin.ReadBinary(bin, bytes.NewReader(bins["plain"]))
+	stripped, _ := gobin.ReadBinary(bin, bytes.NewReader(bins["stripped"]))
+	if diff := cmp.Diff(plain, stripped); diff != "" {
+		t.Errorf("stripped binary's packages differ from the plain one's (-plain +stripped):\n%s", diff)
 	}
 }

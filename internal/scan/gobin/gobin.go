@@ -35,7 +35,7 @@ func (Scanner) Name() string { return "gobin" }
 
 // Version is bumped whenever Scan reports something else for the same
 // bytes.
-func (Scanner) Version() string { return "1" }
+func (Scanner) Version() string { return "2" }
 
 // Wants reports whether path is in a directory where executables are
 // installed: any directory named bin or sbin (bin, usr/local/bin, go/bin,

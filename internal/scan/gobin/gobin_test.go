@@ -63,7 +63,7 @@ func TestScan(t *testing.T) {
 	}
 	var log bytes.Buffer
 	want := &strata.LayerReport{
-		Packages: []strata.Package{
+		Packages: noTable(
 			golang("example.com/tool", "1.0.0", "usr/bin/tool"),
 			golang("stdlib", "1.22.0", "usr/bin/tool"),
 			golang("example.com/htmlcheck", "(devel)", "usr/local/bin/htmlcheck"),
@@ -72,7 +72,7 @@ func TestScan(t *testing.T) {
 			golang("stdlib", "1.26.8", "usr/local/bin/htmlcheck"),
 			golang("github.com/opencontainers/runc", "", "usr/sbin/runc"),
 			golang("stdlib", "1.19.8", "usr/sbin/runc"),
-		},
+		),
 		Databases: []string{
 			"usr/bin/notgo", "usr/bin/runc", "usr/bin/script", "usr/bin/tool",
 			"usr/local/bin/htmlcheck", "usr/local/bin/tool", "usr/sbin/runc",
@@ -92,12 +92,12 @@ func TestScanWithoutLinks(t *testing.T) {
 	runc := goELF(t, "go1.19.8", runcInfo)
 	files := scantest.Files{"usr/bin/runc": runc, "usr/sbin/runc": runc}
 	want := &strata.LayerReport{
-		Packages: []strata.Package{
+		Packages: noTable(
 			golang("github.com/opencontainers/runc", "", "usr/bin/runc"),
 			golang("stdlib", "1.19.8", "usr/bin/runc"),
 			golang("github.com/opencontainers/runc", "", "usr/sbin/runc"),
 			golang("stdlib", "1.19.8", "usr/sbin/runc"),
-		},
+		),
 		Databases: []string{"usr/bin/runc", "usr/sbin/runc"},
 	}
 	scantest.CheckScan(t, gobin.Scanner{}, files, want)

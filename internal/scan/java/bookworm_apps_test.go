@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan"
@@ -63,7 +64,8 @@ func TestBookwormApps(t *testing.T) {
 	}
 	slices.SortFunc(got, byPlace)
 	slices.SortFunc(want, byPlace)
-	if diff := cmp.Diff(want, got); diff != "" {
+	// The Go binaries' symbols are checked in internal/index.
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(strata.Package{}, "Symbols")); diff != "" {
 		t.Errorf("packages (-want +got):\n%s", diff)
 	}
 }

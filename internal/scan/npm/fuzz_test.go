@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/npm"
 	"github.com/strata-scan/strata/internal/testutil"
@@ -22,7 +24,7 @@ func FuzzParsePackageJSON(f *testing.F) {
 				t.Fatalf("error %q does not name the file", err)
 			}
 		case !ok:
-			if p != (strata.Package{}) {
+			if !cmp.Equal(p, strata.Package{}) {
 				t.Fatalf("not ok, yet a package: %+v", p)
 			}
 		case p.Name == "" || p.Version == "" || p.Eco != strata.NPM || p.PackageDB != path ||

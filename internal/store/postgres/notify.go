@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -14,10 +15,7 @@ import (
 // AffectedManifests lists, sorted, the manifests holding a package under
 // any of keys.
 func (s *Store) AffectedManifests(ctx context.Context, keys []store.PackageKey) ([]strata.Digest, error) {
-	ecos, releases, names := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
-	for i, k := range keys {
-		ecos[i], releases[i], names[i] = string(k.Eco), k.Release, k.Name
-	}
+	ecos, releases, names := keyColumns(keys)
 	rows, _ := s.pool.Query(ctx, `SELECT DISTINCT p.manifest FROM unnest($1::text[], $2::text[], $3::text[]) AS k (e, r, n)
 		JOIN package_keys p ON p.ecosystem = k.e AND p.release = k.r AND p.name = k.n
 		ORDER BY p.manifest`, ecos, releases, names)
@@ -26,6 +24,46 @@ func (s *Store) AffectedManifests(ctx context.Context, keys []store.PackageKey) 
 		return nil, fmt.Errorf("postgres: affected manifests of %d keys: %w", len(keys), err)
 	}
 	return ds, nil
+}
+
+// AffectedReports returns, in manifest order, the index reports of the
+// manifests holding a package under any of keys, in one query.
+func (s *Store) AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error) {
+	ecos, releases, names := keyColumns(keys)
+	rows, _ := s.pool.Query(ctx, `SELECT report FROM manifests WHERE digest IN (SELECT p.manifest
+		FROM unnest($1::text[], $2::text[], $3::text[]) AS k (e, r, n)
+		JOIN package_keys p ON p.ecosystem = k.e AND p.release = k.r AND p.name = k.n)
+		ORDER BY digest`, ecos, releases, names)
+	rs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: affected reports of %d keys: %w", len(keys), err)
+	}
+	out := make([]*strata.IndexReport, len(rs))
+	for i, b := range rs {
+		out[i] = &strata.IndexReport{}
+		if err := json.Unmarshal(b, out[i]); err != nil {
+			return nil, fmt.Errorf("postgres: affected reports: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// CountManifests counts the indexed manifests.
+func (s *Store) CountManifests(ctx context.Context) (int, error) {
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM manifests`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("postgres: count manifests: %w", err)
+	}
+	return n, nil
+}
+
+// keyColumns splits keys into the columns unnest takes.
+func keyColumns(keys []store.PackageKey) (ecos, releases, names []string) {
+	ecos, releases, names = make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		ecos[i], releases[i], names[i] = string(k.Eco), k.Release, k.Name
+	}
+	return ecos, releases, names
 }
 
 // NotifyProgress returns the diffs the notifier has processed.

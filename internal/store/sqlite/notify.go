@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/store"
@@ -13,17 +14,9 @@ import (
 // AffectedManifests lists, sorted, the manifests holding a package under
 // any of keys.
 func (s *Store) AffectedManifests(ctx context.Context, keys []store.PackageKey) ([]strata.Digest, error) {
-	rows := make([][3]string, len(keys))
-	for i, k := range keys {
-		rows[i] = [3]string{string(k.Eco), k.Release, k.Name}
-	}
-	b, err := json.Marshal(rows)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: affected manifests: %w", err)
-	}
 	ms, err := s.column(ctx, `SELECT DISTINCT p.manifest FROM json_each(?) k
 		JOIN package_keys p ON p.ecosystem = k.value ->> 0 AND p.release = k.value ->> 1 AND p.name = k.value ->> 2
-		ORDER BY p.manifest`, string(b))
+		ORDER BY p.manifest`, keysJSON(keys))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: affected manifests of %d keys: %w", len(keys), err)
 	}
@@ -32,6 +25,50 @@ func (s *Store) AffectedManifests(ctx context.Context, keys []store.PackageKey) 
 		ds[i] = strata.Digest(m)
 	}
 	return ds, nil
+}
+
+// AffectedReports returns, in manifest order, the index reports of the
+// manifests holding a package under any of keys, in one query.
+func (s *Store) AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error) {
+	rs, err := s.column(ctx, `SELECT report FROM manifests WHERE digest IN (SELECT p.manifest FROM json_each(?) k
+		JOIN package_keys p ON p.ecosystem = k.value ->> 0 AND p.release = k.value ->> 1 AND p.name = k.value ->> 2)
+		ORDER BY digest`, keysJSON(keys))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: affected reports of %d keys: %w", len(keys), err)
+	}
+	out := make([]*strata.IndexReport, len(rs))
+	for i, b := range rs {
+		out[i] = &strata.IndexReport{}
+		if err := json.Unmarshal([]byte(b), out[i]); err != nil {
+			return nil, fmt.Errorf("sqlite: affected reports: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// CountManifests counts the indexed manifests.
+func (s *Store) CountManifests(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM manifests`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: count manifests: %w", err)
+	}
+	return n, nil
+}
+
+// keysJSON encodes keys as a JSON array of [ecosystem, release, name]
+// arrays, for json_each.
+func keysJSON(keys []store.PackageKey) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		row, _ := json.Marshal([3]string{string(k.Eco), k.Release, k.Name}) // strings always encode
+		b.Write(row)
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // column returns the one text column of query q's rows.

@@ -42,17 +42,51 @@ func testAffectedManifests(t *testing.T, s store.Store) {
 			if diff := cmp.Diff(tt.want, got, equateEmpty); diff != "" {
 				t.Errorf("AffectedManifests(%v) (-want +got):\n%s", tt.keys, diff)
 			}
+			if diff := cmp.Diff(tt.want, reportDigests(t, s, tt.keys), equateEmpty); diff != "" {
+				t.Errorf("AffectedReports(%v) (-want +got):\n%s", tt.keys, diff)
+			}
 		})
 	}
+	checkCount(t, s, 3)
 	if err := s.DeleteIndexReport(ctx, digest(1)); err != nil {
 		t.Fatal(err)
 	}
+	checkCount(t, s, 2)
 	got, err := s.AffectedManifests(ctx, []store.PackageKey{{Eco: strata.Deb, Release: "debian:12", Name: "openssl"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]strata.Digest{digest(3)}, got); diff != "" {
 		t.Errorf("AffectedManifests after a delete (-want +got):\n%s", diff)
+	}
+}
+
+// reportDigests returns the manifests of AffectedReports(keys), checking
+// that each report is the one stored.
+func reportDigests(t *testing.T, s store.Store, keys []store.PackageKey) []strata.Digest {
+	t.Helper()
+	rs, err := s.AffectedReports(t.Context(), keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds []strata.Digest
+	for _, r := range rs {
+		stored, err := s.IndexReport(t.Context(), r.ManifestDigest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(stored, r); diff != "" {
+			t.Errorf("AffectedReports: report %s (-IndexReport +AffectedReports):\n%s", r.ManifestDigest, diff)
+		}
+		ds = append(ds, r.ManifestDigest)
+	}
+	return ds
+}
+
+func checkCount(t *testing.T, s store.Store, want int) {
+	t.Helper()
+	if n, err := s.CountManifests(t.Context()); err != nil || n != want {
+		t.Errorf("CountManifests = %d, %v; want %d", n, err, want)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/update"
 	"github.com/strata-scan/strata/internal/update/osv"
@@ -76,4 +77,29 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// The Go vulnerability database's vulnerable symbols are kept by import
+// path, as ecosystem_specific.imports lists them (checked by hand in
+// GO-2023-1988.json and GO-2025-3503.json).
+func TestRealGoSymbols(t *testing.T) {
+	got, _ := parseFeed(t, feeds+"go/golang-vulndb-osv.tar.gz")
+	tests := []struct {
+		id   string
+		want map[string][]string
+	}{
+		{"GO-2023-1988", map[string][]string{"golang.org/x/net/html": {"Render", "render1"}}},
+		{"GO-2025-3503", map[string][]string{
+			"golang.org/x/net/http/httpproxy": {"config.useProxy", "domainMatch.match"},
+			"golang.org/x/net/proxy":          {"Dial", "FromEnvironment", "FromEnvironmentUsing", "PerHost.AddFromString", "PerHost.Dial", "PerHost.DialContext", "PerHost.dialerForRequest"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			key := (&strata.Vulnerability{ID: tt.id, Eco: strata.Go, Package: "golang.org/x/net"}).Key()
+			if diff := cmp.Diff(tt.want, got[key].Symbols); diff != "" {
+				t.Errorf("%s symbols (-want +got):\n%s", tt.id, diff)
+			}
+		})
+	}
 }

@@ -39,10 +39,16 @@ type affected struct {
 		Ecosystem string `json:"ecosystem" yaml:"ecosystem"`
 		Name      string `json:"name" yaml:"name"`
 	} `json:"package" yaml:"package"`
-	Severity         []severity       `json:"severity" yaml:"severity"`
-	Ranges           []osvRange       `json:"ranges" yaml:"ranges"`
-	Versions         []string         `json:"versions" yaml:"versions"`
-	DatabaseSpecific databaseSpecific `json:"database_specific" yaml:"database_specific"`
+	Severity          []severity       `json:"severity" yaml:"severity"`
+	Ranges            []osvRange       `json:"ranges" yaml:"ranges"`
+	Versions          []string         `json:"versions" yaml:"versions"`
+	DatabaseSpecific  databaseSpecific `json:"database_specific" yaml:"database_specific"`
+	EcosystemSpecific struct {
+		Imports []struct {
+			Path    string   `json:"path" yaml:"path"`
+			Symbols []string `json:"symbols" yaml:"symbols"`
+		} `json:"imports" yaml:"imports"`
+	} `json:"ecosystem_specific" yaml:"ecosystem_specific"`
 }
 
 type osvRange struct {
@@ -134,12 +140,14 @@ func (rec *record) vulnerabilities(ctx context.Context) ([]strata.Vulnerability,
 		if i, ok := at[string(eco)+"/"+name]; ok {
 			vs[i].Ranges = append(vs[i].Ranges, ranges...)
 			vs[i].Versions = append(vs[i].Versions, a.Versions...)
+			addSymbols(&vs[i], a)
 			setState(&vs[i])
 			continue
 		}
 		v := base
 		v.Eco, v.Package, v.Ranges, v.Versions = eco, name, ranges, a.Versions
 		setSeverity(&v, rec, a)
+		addSymbols(&v, a)
 		setState(&v)
 		at[string(eco)+"/"+name] = len(vs)
 		vs = append(vs, v)
@@ -209,5 +217,19 @@ func setState(v *strata.Vulnerability) {
 				return
 			}
 		}
+	}
+}
+
+// addSymbols keeps the vulnerable symbols by import path that the Go
+// vulnerability database gives in ecosystem_specific.imports.
+func addSymbols(v *strata.Vulnerability, a affected) {
+	for _, imp := range a.EcosystemSpecific.Imports {
+		if imp.Path == "" {
+			continue
+		}
+		if v.Symbols == nil {
+			v.Symbols = map[string][]string{}
+		}
+		v.Symbols[imp.Path] = append(v.Symbols[imp.Path], imp.Symbols...)
 	}
 }

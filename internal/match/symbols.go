@@ -1,0 +1,40 @@
+package match
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/strata-scan/strata"
+)
+
+// The verdicts of symbolVerdict.
+const (
+	SymbolPresent  = "symbol present"
+	SymbolAbsent   = "symbol absent"
+	SymbolStripped = "unknown (stripped)"
+)
+
+// symbolVerdict says whether the Go binary that p was found in holds one
+// of the functions that v names as vulnerable: present when it holds one
+// of them (or, for an import path listed without symbols, any function
+// of that package), absent when it holds none, unknown when its function
+// table could not be read. It is "" when v names no symbols.
+func symbolVerdict(p strata.Package, v strata.Vulnerability) string {
+	if p.Eco != strata.Go || len(v.Symbols) == 0 {
+		return ""
+	}
+	if p.Stripped {
+		return SymbolStripped
+	}
+	for path, syms := range v.Symbols {
+		if len(syms) == 0 && slices.ContainsFunc(p.Symbols, func(s string) bool { return strings.HasPrefix(s, path+".") }) {
+			return SymbolPresent
+		}
+		for _, s := range syms {
+			if _, found := slices.BinarySearch(p.Symbols, path+"."+s); found {
+				return SymbolPresent
+			}
+		}
+	}
+	return SymbolAbsent
+}
