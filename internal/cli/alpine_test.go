@@ -29,15 +29,7 @@ func apkImage(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := testutil.Image(true, layer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), filepath.Base(dir)+".tar")
-	if err := testutil.WriteDockerArchive(p, "strata-test/"+filepath.Base(dir)+":latest", img); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return layerImage(t, filepath.Base(dir), true, layer)
 }
 
 // The real Alpine 3.3.1 installed database (min-node, 2016), scanned

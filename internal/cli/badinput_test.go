@@ -262,13 +262,5 @@ func plan9Image(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := testutil.Image(false, tarball)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "plan9.tar")
-	if err := testutil.WriteDockerArchive(p, "strata-test/plan9:1", img); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return layerImage(t, "plan9", false, tarball)
 }

@@ -53,12 +53,19 @@ func dpkgImage(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := testutil.Image(false, layer)
+	return layerImage(t, filepath.Base(dir), false, layer)
+}
+
+// layerImage writes a one-layer docker archive named name (its layer blob
+// gzip-compressed or not) and returns its path.
+func layerImage(t *testing.T, name string, compressed bool, layer []byte) string {
+	t.Helper()
+	img, err := testutil.Image(compressed, layer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(t.TempDir(), filepath.Base(dir)+".tar")
-	if err := testutil.WriteDockerArchive(p, "strata-test/"+filepath.Base(dir)+":latest", img); err != nil {
+	p := filepath.Join(t.TempDir(), name+".tar")
+	if err := testutil.WriteDockerArchive(p, "strata-test/"+name+":latest", img); err != nil {
 		t.Fatal(err)
 	}
 	return p

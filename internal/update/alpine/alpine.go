@@ -19,7 +19,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/strata-scan/strata/internal/update"
 
 	"github.com/strata-scan/strata"
 )
@@ -49,7 +50,7 @@ func (Updater) Sources() []string {
 // Parse reads one secdb document, JSON (it starts with "{") or YAML.
 func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	first, err := firstRune(br)
+	first, err := update.FirstRune(br)
 	if err == io.EOF {
 		return nil, nil
 	}
@@ -70,18 +71,4 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 		return nil, fmt.Errorf("alpine: parse %s: %w", name, err)
 	}
 	return vs, nil
-}
-
-// firstRune is the first rune that is not white space or a byte order
-// mark, left unread.
-func firstRune(br *bufio.Reader) (rune, error) {
-	for {
-		r, _, err := br.ReadRune()
-		if err != nil {
-			return 0, err
-		}
-		if r != '\ufeff' && !strings.ContainsRune(" \t\r\n", r) {
-			return r, br.UnreadRune()
-		}
-	}
 }

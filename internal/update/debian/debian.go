@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/strata-scan/strata/internal/update"
+
 	"github.com/strata-scan/strata"
 )
 
@@ -35,7 +37,7 @@ func (Updater) Sources() []string {
 // advisory list (it starts with "[").
 func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	first, err := firstRune(br)
+	first, err := update.FirstRune(br)
 	if err == io.EOF {
 		return nil, nil
 	}
@@ -49,20 +51,6 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 		return parseList(ctx, name, br)
 	}
 	return nil, fmt.Errorf("debian: parse %s: starts with %q: want the tracker JSON or a DSA/DLA/DTSA list", name, first)
-}
-
-// firstRune is the first rune that is not white space or a byte order
-// mark, left unread.
-func firstRune(br *bufio.Reader) (rune, error) {
-	for {
-		r, _, err := br.ReadRune()
-		if err != nil {
-			return 0, err
-		}
-		if r != '\ufeff' && !strings.ContainsRune(" \t\r\n", r) {
-			return r, br.UnreadRune()
-		}
-	}
 }
 
 // releases maps Debian codenames to strata's release keys.
