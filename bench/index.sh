@@ -15,9 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/strata" ./cmd/strata
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-# run CMD…: prints "seconds maxrss_kib" of one run.
-run() { /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }; cat "$work/t"; }
+. bench/lib.sh
 
 : >"$work/cold"; : >"$work/warm"; : >"$work/tar"
 for i in $(seq "$runs"); do

@@ -21,9 +21,7 @@ go build -o "$work/strata" ./cmd/strata
 go build -o "$work/layergen" ./bench/layergen
 "$work/strata" update --db "$work/feeds.db" --source debian=testdata/feeds/debian/DSA.list --source debian=testdata/feeds/debian/DLA.list >/dev/null 2>&1
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-# run CMD…: prints "seconds maxrss_kib" of one run.
-run() { /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }; cat "$work/t"; }
+. bench/lib.sh
 
 status=0
 # bench NAME FILES SIZE
