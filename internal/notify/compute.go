@@ -3,7 +3,6 @@ package notify
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,24 +19,17 @@ import (
 // vulnerability that affects the image through another current record
 // (another package, another feed) is neither.
 func (n *Notifier) Compute(ctx context.Context, d *strata.UpdateDiff) ([]store.Notification, error) {
-	ms, err := n.Store.AffectedManifests(ctx, diffKeys(d))
+	rs, err := n.Store.AffectedReports(ctx, diffKeys(d))
 	if err != nil {
 		return nil, fmt.Errorf("notify: diff %d: %w", d.ID, err)
 	}
 	added, removed := newRecordSource(d.Added), newRecordSource(d.Removed)
 	current := newCachedSource(n.Source)
 	var ns []store.Notification
-	for _, m := range ms {
-		r, err := n.Store.IndexReport(ctx, m)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // deleted since
-		}
-		if err != nil {
-			return nil, fmt.Errorf("notify: diff %d: %w", d.ID, err)
-		}
+	for _, r := range rs {
 		imageNs, err := image(ctx, d, r, added, removed, current)
 		if err != nil {
-			return nil, fmt.Errorf("notify: diff %d: image %s: %w", d.ID, m, err)
+			return nil, fmt.Errorf("notify: diff %d: image %s: %w", d.ID, r.ManifestDigest, err)
 		}
 		ns = append(ns, imageNs...)
 	}

@@ -21,8 +21,7 @@ import (
 // Store is what the notifier needs of the store, besides match.Source.
 type Store interface {
 	UpdateDiffs(ctx context.Context, after int64) ([]strata.UpdateDiff, error)
-	AffectedManifests(ctx context.Context, keys []store.PackageKey) ([]strata.Digest, error)
-	IndexReport(ctx context.Context, manifest strata.Digest) (*strata.IndexReport, error)
+	AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error)
 	NotifyProgress(ctx context.Context) (*store.NotifyProgress, error)
 	PutNotifications(ctx context.Context, diff int64, updater string, ns []store.Notification) (bool, error)
 	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)

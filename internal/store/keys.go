@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -38,9 +39,14 @@ func PackageKeys(r *strata.IndexReport) []PackageKey {
 	return keys
 }
 
-// LastByKey returns the indices of keys in key order, keeping the last of
-// equal keys: of duplicate records in one update, the last wins.
-func LastByKey(keys []string) []int {
+// LastByKey returns the Key of each of vulns, and the indices of vulns in
+// key order, keeping the last of equal keys: of duplicate records in one
+// update, the last wins.
+func LastByKey(vulns []strata.Vulnerability) (keys []string, order []int) {
+	keys = make([]string, len(vulns))
+	for i := range vulns {
+		keys[i] = vulns[i].Key()
+	}
 	idx := make([]int, len(keys))
 	for i := range idx {
 		idx[i] = i
@@ -52,7 +58,15 @@ func LastByKey(keys []string) []int {
 			out = append(out, i)
 		}
 	}
-	return out
+	return keys, out
+}
+
+// SortRecords sorts vs by package, ID and updater, the order in which
+// Vulnerabilities returns them.
+func SortRecords(vs []strata.Vulnerability) {
+	slices.SortFunc(vs, func(a, b strata.Vulnerability) int {
+		return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Updater, b.Updater))
+	})
 }
 
 // Migration is one schema migration file, "migrations/NNNN_name.sql".

@@ -88,9 +88,6 @@ type Store interface {
 
 	// notifications
 
-	// AffectedManifests lists, sorted, the manifests holding a package
-	// under any of keys.
-	AffectedManifests(ctx context.Context, keys []PackageKey) ([]strata.Digest, error)
 	// AffectedReports returns, in manifest order, the index reports of the
 	// manifests holding a package under any of keys, in one query.
 	AffectedReports(ctx context.Context, keys []PackageKey) ([]*strata.IndexReport, error)

@@ -1,12 +1,10 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,9 +22,7 @@ func (s *Store) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, relea
 	if err != nil {
 		return nil, fmt.Errorf("postgres: vulnerabilities of %s %q: %w", eco, release, err)
 	}
-	slices.SortFunc(vs, func(a, b strata.Vulnerability) int {
-		return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Updater, b.Updater))
-	})
+	store.SortRecords(vs)
 	return vs, nil
 }
 

@@ -12,20 +12,6 @@ import (
 	"github.com/strata-scan/strata/internal/store"
 )
 
-// AffectedManifests lists, sorted, the manifests holding a package under
-// any of keys.
-func (s *Store) AffectedManifests(ctx context.Context, keys []store.PackageKey) ([]strata.Digest, error) {
-	ecos, releases, names := keyColumns(keys)
-	rows, _ := s.pool.Query(ctx, `SELECT DISTINCT p.manifest FROM unnest($1::text[], $2::text[], $3::text[]) AS k (e, r, n)
-		JOIN package_keys p ON p.ecosystem = k.e AND p.release = k.r AND p.name = k.n
-		ORDER BY p.manifest`, ecos, releases, names)
-	ds, err := pgx.CollectRows(rows, pgx.RowTo[strata.Digest])
-	if err != nil {
-		return nil, fmt.Errorf("postgres: affected manifests of %d keys: %w", len(keys), err)
-	}
-	return ds, nil
-}
-
 // AffectedReports returns, in manifest order, the index reports of the
 // manifests holding a package under any of keys, in one query.
 func (s *Store) AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error) {

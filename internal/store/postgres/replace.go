@@ -49,11 +49,7 @@ type replacer struct {
 }
 
 func (rp *replacer) run(ctx context.Context, fingerprint string) error {
-	rp.keys = make([]string, len(rp.vulns))
-	for i := range rp.vulns {
-		rp.keys[i] = rp.vulns[i].Key()
-	}
-	rp.order = store.LastByKey(rp.keys)
+	rp.keys, rp.order = store.LastByKey(rp.vulns)
 	// One replacement of an updater's set at a time, whichever the replica.
 	if _, err := rp.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('strata-updater:' || $1, 0))`, rp.diff.Updater); err != nil {
 		return err

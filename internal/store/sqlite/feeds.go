@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -35,9 +34,7 @@ func (s *Store) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, relea
 			return nil, fmt.Errorf("sqlite: vulnerabilities of %s %q: %w", eco, release, err)
 		}
 	}
-	slices.SortFunc(out, func(a, b strata.Vulnerability) int {
-		return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Updater, b.Updater))
-	})
+	store.SortRecords(out)
 	return out, nil
 }
 

@@ -11,22 +11,6 @@ import (
 	"github.com/strata-scan/strata/internal/store"
 )
 
-// AffectedManifests lists, sorted, the manifests holding a package under
-// any of keys.
-func (s *Store) AffectedManifests(ctx context.Context, keys []store.PackageKey) ([]strata.Digest, error) {
-	ms, err := s.column(ctx, `SELECT DISTINCT p.manifest FROM json_each(?) k
-		JOIN package_keys p ON p.ecosystem = k.value ->> 0 AND p.release = k.value ->> 1 AND p.name = k.value ->> 2
-		ORDER BY p.manifest`, keysJSON(keys))
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: affected manifests of %d keys: %w", len(keys), err)
-	}
-	ds := make([]strata.Digest, len(ms))
-	for i, m := range ms {
-		ds[i] = strata.Digest(m)
-	}
-	return ds, nil
-}
-
 // AffectedReports returns, in manifest order, the index reports of the
 // manifests holding a package under any of keys, in one query.
 func (s *Store) AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error) {

@@ -139,11 +139,7 @@ func (rp *replacer) loadHashes(ctx context.Context) error {
 
 // run writes the new set, the diff's records and the updater's status.
 func (rp *replacer) run(ctx context.Context, fingerprint string, vulns []strata.Vulnerability) error {
-	keys := make([]string, len(vulns))
-	for i := range vulns {
-		keys[i] = vulns[i].Key()
-	}
-	order := store.LastByKey(keys)
+	keys, order := store.LastByKey(vulns)
 	o := 0 // the next record of rp.old
 	for _, i := range order {
 		k := keys[i]

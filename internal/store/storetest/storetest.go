@@ -44,7 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Covered", testCovered},
 		{"UpdaterStatus", testUpdaterStatus},
 		{"Concurrency", testConcurrency},
-		{"AffectedManifests", testAffectedManifests},
+		{"AffectedReports", testAffectedReports},
 		{"Notifications", testNotifications},
 		{"VulnerabilitiesByID", testVulnerabilitiesByID},
 	}
