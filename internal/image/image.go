@@ -80,6 +80,15 @@ type Layer struct {
 	Open func(ctx context.Context) (io.ReadCloser, error)
 }
 
+// Name is how messages name a layer: its diff_id when known, else its
+// blob digest.
+func (l Layer) Name() string {
+	if l.DiffID != "" {
+		return string(l.DiffID)
+	}
+	return string(l.Blob)
+}
+
 var errNotImage = errors.New("not a docker archive, OCI layout or root filesystem directory")
 
 // Open detects what ref is from its contents and opens it: a docker save
@@ -159,10 +168,7 @@ func hostPlatform() string {
 // the image declares for the layer. A blob digest of an algorithm other
 // than sha256 is not checked (Walk computes sha256 only).
 func VerifyDigests(l Layer, res *layer.Result) error {
-	name := l.DiffID
-	if name == "" {
-		name = l.Blob
-	}
+	name := l.Name()
 	if l.DiffID != "" && l.DiffID != res.DiffID {
 		return layer.Invalid(fmt.Errorf("layer %s: digest mismatch: config says %s, content is %s", name, l.DiffID, res.DiffID))
 	}

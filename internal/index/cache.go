@@ -23,7 +23,7 @@ func (ix *Indexer) layer(ctx context.Context, l image.Layer) (layerReports, bool
 	if key := lockKey(l); key != "" {
 		unlock, err := ix.Store.Lock(ctx, key)
 		if err != nil {
-			return c.lr, false, fmt.Errorf("layer %s: %w", layerName(l), err)
+			return c.lr, false, fmt.Errorf("layer %s: %w", l.Name(), err)
 		}
 		defer unlock()
 		if c, err = ix.lookup(ctx, l); err != nil || c.complete() {
@@ -112,13 +112,4 @@ func lockKey(l image.Layer) string {
 		return "layer:" + string(l.DiffID)
 	}
 	return ""
-}
-
-// layerName is how messages name a layer: its diff_id when known, else its
-// blob digest.
-func layerName(l image.Layer) string {
-	if l.DiffID != "" {
-		return string(l.DiffID)
-	}
-	return string(l.Blob)
 }

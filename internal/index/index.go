@@ -79,6 +79,9 @@ func (ix *Indexer) State() string {
 // Index indexes every layer of im not yet in the cache, merges the layers
 // and stores and returns the image's index report.
 func (ix *Indexer) Index(ctx context.Context, im *image.Image) (*strata.IndexReport, error) {
+	if im.ManifestDigest == "" {
+		return nil, fmt.Errorf("image %s: no manifest digest", im.Ref)
+	}
 	rep := &strata.IndexReport{ManifestDigest: im.ManifestDigest, State: ix.State()}
 	all := make([]layerReports, 0, len(im.Layers))
 	for i, l := range im.Layers {
@@ -97,9 +100,6 @@ func (ix *Indexer) Index(ctx context.Context, im *image.Image) (*strata.IndexRep
 		all = append(all, lr)
 	}
 	rep.Distribution, rep.Packages = merge(all)
-	if rep.ManifestDigest == "" {
-		return nil, fmt.Errorf("image %s: no manifest digest", im.Ref)
-	}
 	if err := ix.Store.PutIndexReport(ctx, rep); err != nil {
 		return nil, fmt.Errorf("image %s: store index report: %w", im.Ref, err)
 	}
@@ -110,7 +110,7 @@ func (ix *Indexer) Index(ctx context.Context, im *image.Image) (*strata.IndexRep
 // links lead to files the first walk could not keep: see layer.Walk),
 // stores their reports and the walk's, and returns them.
 func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (layerReports, error) {
-	name := layerName(l)
+	name := l.Name()
 	wants := func(p string) bool {
 		for _, s := range ss {
 			if s.Wants(p) {
@@ -130,8 +130,9 @@ func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (
 	if err := ix.put(ctx, res.DiffID, walkName, walkVersion, lr.walk); err != nil {
 		return lr, err
 	}
+	paths := res.Paths() // resolves every link of the layer: once, not per scanner
 	for _, s := range ss {
-		r, err := s.Scan(ctx, onlyWanted{res, s})
+		r, err := s.Scan(ctx, onlyWanted{res, paths, s})
 		if err != nil {
 			return lr, fmt.Errorf("layer %s: scanner %s: %w", res.DiffID, s.Name(), err)
 		}
@@ -199,14 +200,16 @@ func (ix *Indexer) logger() *slog.Logger {
 
 // onlyWanted shows a scanner only the files it asked for, so that a
 // scanner's report does not depend on which other scanners ran with it.
+// paths is files.Paths(), listed once for all the scanners.
 type onlyWanted struct {
 	files scan.FileSet
+	paths []string
 	s     scan.Scanner
 }
 
 func (o onlyWanted) Paths() []string {
 	var out []string
-	for _, p := range o.files.Paths() {
+	for _, p := range o.paths {
 		if o.s.Wants(p) {
 			out = append(out, p)
 		}

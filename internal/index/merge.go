@@ -38,13 +38,16 @@ func merge(layers []layerReports) (*strata.Distribution, []strata.Package) {
 		if l.walk != nil {
 			removeHidden(dbs, l.walk.Whiteouts, l.walk.Opaques)
 		}
-		introduced := firstLayers(dbs)
+		var introduced map[string]strata.Digest // made when the layer first lists a database
 		for _, r := range l.scanners {
 			if r.Distribution != nil {
 				dist = r.Distribution
 			}
 			maps.Copy(owned, r.Owned)
 			for _, db := range r.Databases {
+				if introduced == nil {
+					introduced = firstLayers(dbs)
+				}
 				dbs[db] = inDatabase(r.Packages, db, l.digest, introduced)
 			}
 		}

@@ -27,8 +27,13 @@ func symbolVerdict(p strata.Package, v strata.Vulnerability) string {
 		return SymbolStripped
 	}
 	for path, syms := range v.Symbols {
-		if len(syms) == 0 && slices.ContainsFunc(p.Symbols, func(s string) bool { return strings.HasPrefix(s, path+".") }) {
-			return SymbolPresent
+		if len(syms) == 0 {
+			// p.Symbols is sorted: the first symbol at or after "path."
+			// is one of the package's, if it has any.
+			i, _ := slices.BinarySearch(p.Symbols, path+".")
+			if i < len(p.Symbols) && strings.HasPrefix(p.Symbols[i], path+".") {
+				return SymbolPresent
+			}
 		}
 		for _, s := range syms {
 			if _, found := slices.BinarySearch(p.Symbols, path+"."+s); found {

@@ -133,10 +133,11 @@ func Build(ir *strata.IndexReport, res *match.Result) *VulnerabilityReport {
 	for _, f := range res.Findings {
 		pid := pkgIDs[f.Package.Key()]
 		v := f.Vulnerability
-		vid, ok := vulnIDs[v.Updater+"|"+v.Key()]
+		key := v.Updater + "|" + v.Key()
+		vid, ok := vulnIDs[key]
 		if !ok {
 			vid = strconv.Itoa(len(vulnIDs) + 1)
-			vulnIDs[v.Updater+"|"+v.Key()] = vid
+			vulnIDs[key] = vid
 			vr.Vulnerabilities[vid] = vulnerability(vid, v, vr.Distributions[distID])
 		}
 		vr.PackageVulnerabilities[pid] = append(vr.PackageVulnerabilities[pid], vid)
