@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/strata-scan/strata/internal/report"
@@ -42,7 +41,5 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(report.BuildIndexReport(ir))
+	return writeJSON(e.stdout, report.BuildIndexReport(ir))
 }

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/strata-scan/strata/internal/httpapi"
@@ -170,13 +169,7 @@ func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg http
 	if cfg.Interval == 0 {
 		return
 	}
-	names := slices.Clone(cfg.Feeds)
-	for n := range cfg.Sources {
-		if !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
-	us, err := selectUpdaters(names) // the configuration was validated: no error
+	us, err := selectUpdaters(cfg.Feeds, cfg.Sources) // the configuration was validated: no error
 	if err != nil {
 		log.Error("feed updates", "err", err)
 		return

@@ -64,13 +64,7 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	names := fs.Args()
-	for n := range sources {
-		if !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
-	us, err := selectUpdaters(names)
+	us, err := selectUpdaters(fs.Args(), sources)
 	if err != nil {
 		return err
 	}
@@ -126,7 +120,15 @@ func notifySummary(ctx context.Context, e *env, st store.Store) error {
 	return nil
 }
 
-func selectUpdaters(names []string) ([]update.Updater, error) {
+// selectUpdaters is the updaters named in names or given locations in
+// sources; all of them when neither names one.
+func selectUpdaters(names []string, sources map[string][]string) ([]update.Updater, error) {
+	names = slices.Clone(names)
+	for n := range sources {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
 	if len(names) == 0 {
 		return updaters.All(), nil
 	}

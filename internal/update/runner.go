@@ -25,7 +25,7 @@ type Store interface {
 // vulnerabilities in the store.
 type Runner struct {
 	Store  Store
-	Client *http.Client
+	Client *http.Client // nil: http.DefaultClient
 	Log    *slog.Logger
 }
 
@@ -115,12 +115,8 @@ func (r *Runner) run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 // file, a tarball without the feed's documents) is an error: replacing a
 // feed's records with nothing must never happen by mistake.
 func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerprint, vulns *[]strata.Vulnerability) (Fingerprint, error) {
-	client := r.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
 	before := len(*vulns)
-	fp, err := Fetch(ctx, client, loc, prev, func(d Document) error {
+	fp, err := Fetch(ctx, r.Client, loc, prev, func(d Document) error {
 		vs, err := u.Parse(ctx, d.Name, d.Body)
 		if err != nil {
 			return err

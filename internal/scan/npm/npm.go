@@ -36,15 +36,18 @@ func (Scanner) Version() string { return "1" }
 // directory in node_modules (not a file deeper inside a package, nor one in
 // a dot directory such as node_modules/.bin).
 func (Scanner) Wants(path string) bool {
-	rest, ok := strings.CutSuffix("/"+path, "/package.json")
+	rest, ok := strings.CutSuffix(path, "/package.json")
 	if !ok {
 		return false
 	}
-	i := strings.LastIndex(rest, "/node_modules/")
-	if i < 0 {
+	// Not "/"+path: Wants is called for every file of a layer.
+	pkg, ok := strings.CutPrefix(rest, "node_modules/")
+	if i := strings.LastIndex(rest, "/node_modules/"); i >= 0 {
+		pkg, ok = rest[i+len("/node_modules/"):], true
+	}
+	if !ok {
 		return false
 	}
-	pkg := rest[i+len("/node_modules/"):]
 	if scope, name, ok := strings.Cut(pkg, "/"); ok {
 		return len(scope) > 1 && scope[0] == '@' && validDir(name)
 	}

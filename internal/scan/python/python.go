@@ -32,13 +32,19 @@ func (Scanner) Version() string { return "1" }
 // in a site-packages or dist-packages directory, at any depth below it
 // (setuptools and pip vendor distributions with their own dist-info).
 func (Scanner) Wants(path string) bool {
-	p := "/" + path
-	if !strings.Contains(p, "/site-packages/") && !strings.Contains(p, "/dist-packages/") {
+	if !inDir(path, "/site-packages/") && !inDir(path, "/dist-packages/") {
 		return false
 	}
-	return strings.HasSuffix(p, ".dist-info/METADATA") ||
-		strings.HasSuffix(p, ".egg-info/PKG-INFO") ||
-		strings.HasSuffix(p, ".egg-info")
+	return strings.HasSuffix(path, ".dist-info/METADATA") ||
+		strings.HasSuffix(path, ".egg-info/PKG-INFO") ||
+		strings.HasSuffix(path, ".egg-info")
+}
+
+// inDir reports whether path is below a directory dir ("/NAME/"), at the
+// top or deeper, without building a string: Wants is called for every
+// file of a layer.
+func inDir(path, dir string) bool {
+	return strings.HasPrefix(path, dir[1:]) || strings.Contains(path, dir)
 }
 
 // Scan parses every wanted metadata file of the layer. Each one is listed
