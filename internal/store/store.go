@@ -73,6 +73,10 @@ type Store interface {
 	// ecosystem and release ("" for language ecosystems) whose Package is
 	// one of names.
 	Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error)
+	// UpdaterVulnerabilities returns the updater's whole stored set, sorted
+	// by key (as ReplaceVulnerabilities stored it): the base an incremental
+	// update applies its changes to, and what a database export writes.
+	UpdaterVulnerabilities(ctx context.Context, updater string) ([]strata.Vulnerability, error)
 	// Covered reports whether any updater holds at least one record for
 	// the ecosystem and release (release "" for language ecosystems), so
 	// that "no data for this distribution" is told apart from "no

@@ -26,6 +26,16 @@ func (s *Store) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, relea
 	return vs, nil
 }
 
+// UpdaterVulnerabilities returns updater's set, sorted by key.
+func (s *Store) UpdaterVulnerabilities(ctx context.Context, updater string) ([]strata.Vulnerability, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT record FROM vulnerabilities WHERE updater = $1 ORDER BY key`, updater)
+	vs, err := pgx.CollectRows(rows, decodeRecord)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: vulnerabilities of updater %s: %w", updater, err)
+	}
+	return vs, nil
+}
+
 // decodeRecord reads a row of one JSON record.
 func decodeRecord(row pgx.CollectableRow) (strata.Vulnerability, error) {
 	var v strata.Vulnerability

@@ -38,6 +38,15 @@ func (s *Store) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, relea
 	return out, nil
 }
 
+// UpdaterVulnerabilities returns updater's set, sorted by key.
+func (s *Store) UpdaterVulnerabilities(ctx context.Context, updater string) ([]strata.Vulnerability, error) {
+	vs, err := s.appendRecords(ctx, nil, `SELECT record FROM vulnerabilities WHERE updater = ? ORDER BY key`, updater)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: vulnerabilities of updater %s: %w", updater, err)
+	}
+	return vs, nil
+}
+
 // appendRecords appends to vs the records that query q returns.
 func (s *Store) appendRecords(ctx context.Context, vs []strata.Vulnerability, q string, args ...any) ([]strata.Vulnerability, error) {
 	rows, err := s.r.QueryContext(ctx, q, args...)

@@ -57,6 +57,31 @@ func testVulnerabilities(t *testing.T, s store.Store) {
 	}
 }
 
+func testUpdaterVulnerabilities(t *testing.T, s store.Store) {
+	zlib := vuln("debian", "CVE-2024-3", "debian:12", "zlib")
+	curl := vuln("debian", "CVE-2024-4", "debian:12", "curl")
+	curl11 := vuln("debian", "CVE-2024-4", "debian:11", "curl")
+	nvd := vuln("nvd", "CVE-2024-1", "debian:12", "openssl")
+	replace(t, s, "debian", "fp", zlib, curl, curl11)
+	replace(t, s, "nvd", "fp", nvd)
+	for _, tt := range []struct {
+		updater string
+		want    []strata.Vulnerability
+	}{
+		{"debian", []strata.Vulnerability{zlib, curl11, curl}}, // by key: CVE-2024-3|…, CVE-2024-4|deb|debian:11|…, …:12
+		{"nvd", []strata.Vulnerability{nvd}},
+		{"never-run", nil},
+	} {
+		got, err := s.UpdaterVulnerabilities(t.Context(), tt.updater)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, got, equateEmpty); diff != "" {
+			t.Errorf("UpdaterVulnerabilities(%s) (-want +got):\n%s", tt.updater, diff)
+		}
+	}
+}
+
 func testCovered(t *testing.T, s store.Store) {
 	replace(t, s, "debian", "fp", vuln("debian", "CVE-2024-1", "debian:12", "openssl"))
 	replace(t, s, "osv", "fp", vuln("osv", "GHSA-1", "", "requests"))

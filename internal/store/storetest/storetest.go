@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ReplaceVulnerabilitiesFailure", testReplaceFailure},
 		{"UpdateDiffs", testUpdateDiffs},
 		{"Vulnerabilities", testVulnerabilities},
+		{"UpdaterVulnerabilities", testUpdaterVulnerabilities},
 		{"Covered", testCovered},
 		{"UpdaterStatus", testUpdaterStatus},
 		{"Concurrency", testConcurrency},
