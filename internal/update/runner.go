@@ -16,6 +16,7 @@ import (
 // Store is what an update needs of the store.
 type Store interface {
 	ReplaceVulnerabilities(ctx context.Context, updater, fingerprint string, vulns []strata.Vulnerability) (*strata.UpdateDiff, error)
+	UpdaterVulnerabilities(ctx context.Context, updater string) ([]strata.Vulnerability, error)
 	UpdaterStatus(ctx context.Context, updater string) (*store.UpdaterStatus, error)
 	RecordUpdateFailure(ctx context.Context, updater string, msg string) error
 	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)
@@ -44,8 +45,12 @@ type Outcome struct {
 // leaves the stored data as it was and is recorded as the feed's last
 // error. The run holds the store's lock "updater:NAME", so that of
 // replicas sharing a store one updates a feed at a time; when another
-// holds it, Run does nothing and says so with Outcome.Busy.
+// holds it, Run does nothing and says so with Outcome.Busy. An
+// Incremental updater given no locations reads only the changes since its
+// previous run.
 func (r *Runner) Run(ctx context.Context, u Updater, locs []string) (*Outcome, error) {
+	inc, incremental := u.(Incremental)
+	incremental = incremental && len(locs) == 0
 	if len(locs) == 0 {
 		locs = u.Sources()
 	}
@@ -58,7 +63,12 @@ func (r *Runner) Run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 		return &Outcome{Updater: u.Name(), Unchanged: true, Busy: true}, nil
 	}
 	defer unlock()
-	out, err := r.run(ctx, u, locs)
+	var out *Outcome
+	if incremental {
+		out, err = r.runIncremental(ctx, inc)
+	} else {
+		out, err = r.run(ctx, u, locs)
+	}
 	if err != nil {
 		if rerr := r.Store.RecordUpdateFailure(ctx, u.Name(), err.Error()); rerr != nil {
 			r.logger().Error("record update failure", "updater", u.Name(), "err", rerr)
@@ -107,6 +117,54 @@ func (r *Runner) run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 	}
 	r.logger().Info("feed updated", "updater", u.Name(), "records", len(vulns),
 		"added", len(diff.Added), "removed", len(diff.Removed))
+	return &Outcome{Updater: u.Name(), Records: len(vulns), Diff: diff}, nil
+}
+
+// cursorKey is the fingerprint line, in the format of formatFingerprints,
+// that holds an incremental updater's cursor. It is no location a user
+// could name, so a run from named locations reads them whole and the next
+// incremental run starts over.
+const cursorKey = "(cursor)"
+
+func (r *Runner) runIncremental(ctx context.Context, u Incremental) (*Outcome, error) {
+	st, err := r.Store.UpdaterStatus(ctx, u.Name())
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", u.Name(), err)
+	}
+	cursor := string(parseFingerprints(st.Fingerprint)[cursorKey])
+	ch, err := u.Changes(ctx, r.Client, cursor)
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", u.Name(), err)
+	}
+	if ch.Full && len(ch.Records) == 0 {
+		return nil, fmt.Errorf("update %s: upstream holds no %s records", u.Name(), u.Name())
+	}
+	if !ch.Full && len(ch.IDs) == 0 {
+		// Nothing changed: the cursor stays, so that the next run asks
+		// again from the same point.
+		r.logger().Info("feed unchanged", "updater", u.Name())
+		return &Outcome{Updater: u.Name(), Unchanged: true, Records: st.Records}, nil
+	}
+	vulns := ch.Records
+	if !ch.Full {
+		stored, err := r.Store.UpdaterVulnerabilities(ctx, u.Name())
+		if err != nil {
+			return nil, fmt.Errorf("update %s: %w", u.Name(), err)
+		}
+		changed := make(map[string]bool, len(ch.IDs))
+		for _, id := range ch.IDs {
+			changed[id] = true
+		}
+		vulns = slices.DeleteFunc(stored, func(v strata.Vulnerability) bool { return changed[v.ID] })
+		vulns = append(vulns, ch.Records...)
+	}
+	fp := formatFingerprints(map[string]Fingerprint{cursorKey: Fingerprint(ch.Cursor)})
+	diff, err := r.Store.ReplaceVulnerabilities(ctx, u.Name(), fp, vulns)
+	if err != nil {
+		return nil, fmt.Errorf("update %s: store: %w", u.Name(), err)
+	}
+	r.logger().Info("feed updated", "updater", u.Name(), "incremental", !ch.Full, "changed", len(ch.IDs),
+		"records", len(vulns), "added", len(diff.Added), "removed", len(diff.Removed))
 	return &Outcome{Updater: u.Name(), Records: len(vulns), Diff: diff}, nil
 }
 

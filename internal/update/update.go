@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 
 	"github.com/strata-scan/strata"
 )
@@ -32,4 +33,31 @@ type Updater interface {
 	// returning nil, nil. A malformed document is an error naming name and
 	// the line or record.
 	Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error)
+}
+
+// Incremental is an Updater whose upstream can also be read as the changes
+// since an earlier run (NVD's lastModified windows, Red Hat's changes.csv
+// and deletions.csv). The runner uses Changes when no location is named;
+// named locations (files, mirrors) are always read whole through Parse.
+type Incremental interface {
+	Updater
+	// Changes reads the upstream feed: the whole of it when cursor is ""
+	// (the first run, or a run after one from named locations), returning
+	// Full changes; otherwise what changed since the run that returned
+	// cursor. Documents are fetched with client (see Fetch).
+	Changes(ctx context.Context, client *http.Client, cursor string) (*Changes, error)
+}
+
+// Changes is what an incremental read of a feed found.
+type Changes struct {
+	// Full says that Records is the feed's whole set.
+	Full bool
+	// Cursor is stored and given to the next Changes call.
+	Cursor string
+	// IDs lists, when not Full, the vulnerabilities that changed: their
+	// stored records are replaced by the records in Records with that ID,
+	// and removed when Records holds none (a withdrawn advisory).
+	IDs []string
+	// Records are the new records.
+	Records []strata.Vulnerability
 }
