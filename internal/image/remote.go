@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/strata-scan/strata"
 )
 
 // registryRef parses ref as a registry reference, if it plainly is one: it
@@ -46,7 +47,7 @@ func (im *Image) openRegistry(ctx context.Context, ref name.Reference, opt Optio
 	if opt.Username != "" {
 		auth = remote.WithAuth(&authn.Basic{Username: opt.Username, Password: opt.Password})
 	}
-	p, err := remote.NewPuller(auth)
+	p, err := remote.NewPuller(auth, remote.WithUserAgent(strata.UserAgent()))
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/strata-scan/strata"
 )
 
 // Retries on 429 Too Many Requests and 503 Service Unavailable.
@@ -26,16 +27,6 @@ const (
 	// an error rather than a retry.
 	maxRetryWait = 2 * time.Minute
 )
-
-// userAgent is sent with every request.
-var userAgent = "strata/" + buildVersion()
-
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return strings.TrimPrefix(bi.Main.Version, "v")
-	}
-	return "devel"
-}
 
 // fetchURL gets loc conditionally. A response without validators is
 // spooled to a temporary file while it is hashed, so that an unchanged
@@ -125,7 +116,7 @@ func newRequest(ctx context.Context, loc string, prev Fingerprint) (*http.Reques
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", strata.UserAgent())
 	if prev != "" && !strings.HasPrefix(string(prev), "sha256:") {
 		v, _ := url.ParseQuery(string(prev))
 		if etag := v.Get("etag"); etag != "" {
