@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/strata-scan/strata/internal/tarend"
 
@@ -28,17 +29,22 @@ var (
 // itself, decompressed if it is compressed, or the regular files of the
 // tar or zip archive it holds.
 func readDocuments(ctx context.Context, name string, r io.Reader, fn func(Document) error) error {
-	dr, closeFn, err := decompress(bufio.NewReaderSize(r, 64<<10))
+	in := bufio.NewReaderSize(r, 64<<10)
+	dr, closeFn, err := decompress(in)
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", name, err)
 	}
 	defer closeFn()
 	br := bufio.NewReaderSize(dr, 64<<10)
-	switch {
+	switch f, isFile := r.(*os.File); {
 	case isTar(br):
 		err = readTar(ctx, name, br, fn)
+	case isZip(br) && isFile && dr == io.Reader(in):
+		// An uncompressed zip file on disk (or spooled by fetchURL) is
+		// read where it is.
+		return readZipFile(ctx, name, f, fn)
 	case isZip(br):
-		err = readZip(ctx, name, br, fn)
+		err = spoolZip(ctx, name, br, fn)
 	default:
 		err = fn(Document{Name: name, Body: br})
 	}

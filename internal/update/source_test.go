@@ -75,10 +75,16 @@ func TestFetchLocal(t *testing.T) {
 		{"feed.tar.zst", testutil.Zstded(t, tarball), tarDocs},
 		{"feed-no-suffix", testutil.Gzipped(t, tarball), tarDocs},
 		{"feed.zip", feedZip(t), tarDocs},
+		{"feed.zip.gz", testutil.Gzipped(t, feedZip(t)), tarDocs},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := testutil.WriteFile(t, filepath.Join(dir, tt.name), tt.content)
+			if tt.name == "feed.zip" {
+				// A zip file on disk is read in place, never copied to a
+				// temporary file (which could not be created here).
+				t.Setenv("TMPDIR", filepath.Join(dir, "absent"))
+			}
 			docs, fp, err := fetchAll(t, path, "")
 			if err != nil {
 				t.Fatal(err)

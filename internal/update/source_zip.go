@@ -19,21 +19,30 @@ func isZip(br *bufio.Reader) bool {
 	return bytes.Equal(magic, zipMagic)
 }
 
-// readZip hands fn each regular file of the zip archive r, in the
+// spoolZip hands fn each regular file of the zip archive r, in the
 // archive's order. A zip archive's directory is at its end, so r is
 // spooled to a temporary file first.
-func readZip(ctx context.Context, name string, r io.Reader, fn func(Document) error) error {
+func spoolZip(ctx context.Context, name string, r io.Reader, fn func(Document) error) error {
 	f, err := os.CreateTemp("", "strata-fetch-*.zip")
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", name, err)
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	size, err := io.Copy(f, r)
-	if err != nil {
+	if _, err := io.Copy(f, r); err != nil {
 		return fmt.Errorf("fetch %s: spool zip: %w", name, err)
 	}
-	zr, err := zip.NewReader(f, size)
+	return readZipFile(ctx, name, f, fn)
+}
+
+// readZipFile hands fn each regular file of the zip archive f, in the
+// archive's order.
+func readZipFile(ctx context.Context, name string, f *os.File, fn func(Document) error) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("fetch %s: %w", name, err)
+	}
+	zr, err := zip.NewReader(f, fi.Size())
 	if err != nil {
 		return fmt.Errorf("fetch %s: read zip: %w", name, err)
 	}
@@ -44,14 +53,14 @@ func readZip(ctx context.Context, name string, r io.Reader, fn func(Document) er
 		if !zf.Mode().IsRegular() {
 			continue
 		}
-		if err := readZipFile(name, zf, fn); err != nil {
+		if err := readZipEntry(name, zf, fn); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func readZipFile(name string, zf *zip.File, fn func(Document) error) error {
+func readZipEntry(name string, zf *zip.File, fn func(Document) error) error {
 	rc, err := zf.Open()
 	if err != nil {
 		return fmt.Errorf("fetch %s: read zip entry %s: %w", name, zf.Name, err)
