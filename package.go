@@ -1,6 +1,9 @@
 package strata
 
-import "net/url"
+import (
+	"net/url"
+	"strings"
+)
 
 // Package is one installed package found in an image.
 type Package struct {
@@ -16,6 +19,12 @@ type Package struct {
 	// Module is the module stream ("nodejs:12") of a modular RPM, from its
 	// MODULARITYLABEL; a fix for one stream does not apply to another.
 	Module string `json:"module,omitempty"`
+	// Repositories are, for an RPM of a Red Hat built image, the content
+	// sets (repository ids such as "rhel-9-for-x86_64-appstream-rpms")
+	// that the build of the layer that installed it drew from, as its
+	// content manifest (root/buildinfo/content_manifests/*.json) lists
+	// them.
+	Repositories []string `json:"repositories,omitempty"`
 	// PackageDB is the image path of the database or file that listed it,
 	// without a leading slash: "var/lib/dpkg/status".
 	PackageDB string `json:"package_db"`
@@ -33,6 +42,19 @@ type Package struct {
 	// function table could not be read, so that Symbols says nothing.
 	Symbols  []string `json:"symbols,omitempty"`
 	Stripped bool     `json:"stripped,omitempty"`
+}
+
+// ModuleStream is the module stream "name:stream" of a modularity label
+// "name:stream[:version:context]" ("nodejs:12:8050020211015:b4937e53" →
+// "nodejs:12"), as Package.Module and Vulnerability.Module hold it; ""
+// when the label names no stream.
+func ModuleStream(label string) string {
+	name, rest, _ := strings.Cut(label, ":")
+	stream, _, _ := strings.Cut(rest, ":")
+	if name == "" || stream == "" {
+		return ""
+	}
+	return name + ":" + stream
 }
 
 // Key identifies a package within one image: two entries with equal keys

@@ -40,6 +40,28 @@ type Finding struct {
 	Package       Package       `json:"package"`
 	Vulnerability Vulnerability `json:"vulnerability"`
 	Reason        Reason        `json:"reason"`
+	// NVD holds, sorted by CVE, what the National Vulnerability Database
+	// says about the CVEs the vulnerability's record names (its ID and
+	// aliases), beside the vendor's severity.
+	NVD []NVDEntry `json:"nvd,omitempty"`
+}
+
+// NVDEntry is the NVD's assessment of one CVE.
+type NVDEntry struct {
+	CVE  string   `json:"cve"`
+	CVSS []CVSS   `json:"cvss,omitempty"`
+	CWEs []string `json:"cwes,omitempty"`
+}
+
+// NVDScore is the highest of the best CVSS scores (see BestCVSS) of
+// entries, and the CVE it is of; false when none has one.
+func NVDScore(entries []NVDEntry) (score CVSS, cve string, ok bool) {
+	for _, e := range entries {
+		if c, found := BestCVSS(e.CVSS); found && (!ok || c.Score > score.Score) {
+			score, cve, ok = c, e.CVE, true
+		}
+	}
+	return score, cve, ok
 }
 
 // LayerReport is what one scanner (or the tar walk itself, as scanner

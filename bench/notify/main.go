@@ -1,14 +1,19 @@
 // Command notify measures the notifier at scale: it indexes -n synthetic
-// images into a fresh store (or -db), each holding -k packages drawn from
-// a real Debian 10 system's dpkg status, loads a baseline feed, then a
-// feed that adds -v vulnerabilities on -p of those packages, and prints the time
-// to compute the affected images and record the notifications, and the
-// time `strata affected` takes for one of the new vulnerabilities.
+// images into a store (a fresh temporary SQLite file, or -db), each
+// holding -k packages drawn from a real Debian 10 system's dpkg status,
+// loads a baseline feed of -records records (on packages no image holds,
+// so that the store's size is a real feed's) and then, -runs times, a
+// feed that adds -v vulnerabilities on -p of the images' source packages.
+// For each of those diffs it prints the time to compute the affected
+// images and their notifications, and the time to record them; then the
+// time `strata affected` takes (in process) for a vulnerability of the
+// last diff. Figures end with the medians.
 //
 // A -db that holds images from an earlier run is reused: only the missing
-// images are indexed.
+// images are indexed, and the feed is reset to the baseline (its
+// notifications are not timed).
 //
-//	go run ./bench/notify [-db FILE|postgres://…] [-n 100000] [-k 20] [-v 1000] [-p 50]
+//	go run ./bench/notify [-db FILE|postgres://…] [-n 100000] [-k 20] [-v 1000] [-p 50] [-runs 3]
 package main
 
 import (
@@ -20,6 +25,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,19 +39,26 @@ import (
 
 const status = "../shared/data/pkgdb/dpkg/debian-old/buster-vm-2020/status"
 
+type params struct {
+	n, k, v, p, records, runs int
+}
+
 func main() {
 	db := flag.String("db", "", "store: an SQLite file or a postgres:// URL (default a fresh temporary SQLite file)")
-	n := flag.Int("n", 100000, "images")
-	k := flag.Int("k", 20, "packages per image")
-	v := flag.Int("v", 1000, "vulnerabilities the newer feed adds")
-	p := flag.Int("p", 50, "distinct source packages the added vulnerabilities are about")
+	var pr params
+	flag.IntVar(&pr.n, "n", 100000, "images")
+	flag.IntVar(&pr.k, "k", 20, "packages per image")
+	flag.IntVar(&pr.v, "v", 1000, "vulnerabilities each newer feed adds")
+	flag.IntVar(&pr.p, "p", 50, "distinct source packages the added vulnerabilities are about")
+	flag.IntVar(&pr.records, "records", 50000, "records of the baseline feed, on packages no image holds")
+	flag.IntVar(&pr.runs, "runs", 3, "diffs measured (0: only index the images)")
 	flag.Parse()
-	if err := run(context.Background(), *db, *n, *k, *v, *p); err != nil {
+	if err := run(context.Background(), *db, pr); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context, db string, n, k, v, p int) error {
+func run(ctx context.Context, db string, pr params) error {
 	f, err := os.Open(status)
 	if err != nil {
 		return fmt.Errorf("%w (run from the repository root; shared data absent?)", err)
@@ -65,51 +78,79 @@ func run(ctx context.Context, db string, n, k, v, p int) error {
 		return err
 	}
 	start := time.Now()
-	for i := have; i < n; i++ { // a -db from an earlier run keeps its images
-		if err := st.PutIndexReport(ctx, image(i, pkgs, k)); err != nil {
+	for i := have; i < pr.n; i++ { // a -db from an earlier run keeps its images
+		if err := st.PutIndexReport(ctx, image(i, pkgs, pr.k)); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("indexed %d images of %d packages (%d already there) in %v\n", n, k, have, time.Since(start).Round(time.Millisecond))
-	return measure(ctx, st, pkgs, v, p, rand.New(rand.NewPCG(1, 2)))
+	fmt.Printf("indexed %d images of %d packages (%d already there) in %v\n", pr.n, pr.k, have, since(start))
+	if pr.runs == 0 {
+		return nil
+	}
+	return measure(ctx, st, pkgs, pr, rand.New(rand.NewPCG(1, 2)))
 }
 
-func measure(ctx context.Context, st store.Store, pkgs []strata.Package, v, p int, rng *rand.Rand) error {
-	base := feed(pkgs, 1, 0, rng)
-	if _, err := st.ReplaceVulnerabilities(ctx, "debian", "1", base); err != nil {
+func measure(ctx context.Context, st store.Store, pkgs []strata.Package, pr params, rng *rand.Rand) error {
+	const updater = "bench"
+	feeds := baseline(pr.records)
+	if _, err := st.ReplaceVulnerabilities(ctx, updater, "0", feeds); err != nil {
 		return err
 	}
-	nt := &notify.Notifier{Store: st, Source: st}
-	if _, err := nt.Run(ctx); err != nil { // the baseline
+	nt := &notify.Notifier{Store: st}
+	if _, err := nt.Run(ctx); err != nil { // the baseline (or, in a reused -db, the removal of an earlier run's records)
 		return err
 	}
-	hit := pkgs
-	if p < len(pkgs) {
-		hit = make([]strata.Package, p)
-		for i, j := range rng.Perm(len(pkgs))[:p] {
-			hit[i] = pkgs[j]
+	var computed, recorded []time.Duration
+	for run := range pr.runs {
+		added := feed(hit(pkgs, pr.p, rng), pr.v, run*pr.v, rng)
+		feeds = append(feeds, added...)
+		d, err := st.ReplaceVulnerabilities(ctx, updater, fmt.Sprint(run+1), feeds)
+		if err != nil {
+			return err
 		}
+		start := time.Now()
+		dn, err := nt.Compute(ctx, d)
+		if err != nil {
+			return err
+		}
+		computed = append(computed, time.Since(start))
+		start = time.Now()
+		if _, err := st.PutNotifications(ctx, d.ID, d.Updater, dn); err != nil {
+			return err
+		}
+		recorded = append(recorded, time.Since(start))
+		sum := &notify.Summary{Recorded: []*store.DiffNotifications{dn}}
+		vulns, images := sum.Added()
+		fmt.Printf("diff of %d records on %d packages: %d notifications (%d vulnerabilities, %d images, %d sets): computed in %v, recorded in %v\n",
+			pr.v, pr.p, sum.Notifications(), vulns, images, len(dn.Sets), computed[run].Round(time.Millisecond), recorded[run].Round(time.Millisecond))
 	}
-	newer := append(base, feed(hit, v, 1, rng)...)
-	if _, err := st.ReplaceVulnerabilities(ctx, "debian", "2", newer); err != nil {
-		return err
+	fmt.Printf("median of %d diffs: computed %v, recorded %v, total %v\n", pr.runs, median(computed), median(recorded),
+		median(computed)+median(recorded))
+	return affected(ctx, st, feeds[len(feeds)-1].ID, pr.runs)
+}
+
+// affected times notify.Affected, as `strata affected` calls it.
+func affected(ctx context.Context, st store.Store, id string, runs int) error {
+	var took []time.Duration
+	var ar *notify.AffectedReport
+	for range max(runs, 5) {
+		start := time.Now()
+		var err error
+		if ar, err = notify.Affected(ctx, st, id); err != nil {
+			return err
+		}
+		took = append(took, time.Since(start))
 	}
-	start := time.Now()
-	sum, err := nt.Run(ctx)
-	if err != nil {
-		return err
-	}
-	vulns, images := sum.Added()
-	fmt.Printf("diff of %d records on %d packages: %d notifications (%d vulnerabilities, %d images) in %v\n",
-		v, p, len(sum.Notifications), vulns, images, time.Since(start).Round(time.Millisecond))
-	start = time.Now()
-	ar, err := notify.Affected(ctx, st, newer[len(newer)-1].ID)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("affected %s: %d of %d images in %v\n", ar.Vulnerability, len(ar.Images), ar.Indexed, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("affected %s: %d of %d images, median %v of %d runs\n", ar.Vulnerability, len(ar.Images), ar.Indexed, median(took), len(took))
 	return nil
 }
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Sorted(slices.Values(ds))
+	return s[len(s)/2].Round(time.Millisecond)
+}
+
+func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
 // image is synthetic image i: k packages of pkgs, the same for the same i.
 func image(i int, pkgs []strata.Package, k int) *strata.IndexReport {
@@ -128,20 +169,46 @@ func image(i int, pkgs []strata.Package, k int) *strata.IndexReport {
 	return r
 }
 
+// hit picks p of pkgs at random.
+func hit(pkgs []strata.Package, p int, rng *rand.Rand) []strata.Package {
+	if p >= len(pkgs) {
+		return pkgs
+	}
+	out := make([]strata.Package, p)
+	for i, j := range rng.Perm(len(pkgs))[:p] {
+		out[i] = pkgs[j]
+	}
+	return out
+}
+
+// baseline makes n debian:10 records on packages that no image holds.
+func baseline(n int) []strata.Vulnerability {
+	vs := make([]strata.Vulnerability, n)
+	for i := range vs {
+		vs[i] = record(fmt.Sprintf("CVE-2000-%06d", i), fmt.Sprintf("absent-%d", i%5000))
+	}
+	return vs
+}
+
 // feed makes v debian:10 records, numbered from first, on random source
 // packages of pkgs, each fixed in a version above every installed one.
 func feed(pkgs []strata.Package, v, first int, rng *rand.Rand) []strata.Vulnerability {
 	vs := make([]strata.Vulnerability, v)
 	for i := range vs {
 		p := pkgs[rng.IntN(len(pkgs))]
-		src := cmp.Or(p.SourceName, p.Name)
-		vs[i] = strata.Vulnerability{
-			ID: fmt.Sprintf("CVE-2099-%05d", first+i), Eco: strata.Deb, Release: "debian:10", Package: src, SourcePackage: true,
-			Ranges: []strata.Range{{Events: []strata.Event{{Introduced: "0"}, {Fixed: "99:1"}}}},
-			State:  strata.Fixed, FixedVersion: "99:1", Severity: strata.High,
-		}
+		vs[i] = record(fmt.Sprintf("CVE-2099-%06d", first+i), cmp.Or(p.SourceName, p.Name))
 	}
 	return vs
+}
+
+// record is a debian:10 record of id on the source package pkg, fixed in a
+// version above every installed one.
+func record(id, pkg string) strata.Vulnerability {
+	return strata.Vulnerability{
+		ID: id, Aliases: []string{"DSA-" + id}, Eco: strata.Deb, Release: "debian:10", Package: pkg, SourcePackage: true,
+		Ranges: []strata.Range{{Events: []strata.Event{{Introduced: "0"}, {Fixed: "99:1"}}}},
+		State:  strata.Fixed, FixedVersion: "99:1", Severity: strata.High,
+	}
 }
 
 func open(ctx context.Context, db string) (store.Store, func(), error) {

@@ -125,7 +125,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"scan", "--format", "xml", "x"}, 1, `unknown --format "xml" (want table or json)`},
 		{[]string{"scan", "--fail-on", "severe", "x"}, 1, `--fail-on: unknown severity "severe"`},
 		{[]string{"update", "--source", "nvd"}, 1, `want NAME=LOCATION, have "nvd"`},
-		{[]string{"update", "--source", "gentoo=x"}, 1, `unknown feed "gentoo" (known: alpine, debian, osv, ubuntu)`},
+		{[]string{"update", "--source", "gentoo=x"}, 1, `unknown feed "gentoo" (known: alpine, debian, nvd, osv, redhat, ubuntu)`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

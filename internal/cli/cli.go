@@ -36,6 +36,8 @@ Usage:
   strata delete DIGEST…          forget indexed images and their unshared layers
   strata notifications [flags]   list (and --ack) the images feed updates newly affect
   strata affected [flags] VULN   list the indexed images a vulnerability affects
+  strata db export|import FILE   write or load all feed data as one bundle (offline installations)
+  strata db status               show each feed's age, record count and last error
   strata version                 print the version
   strata help [COMMAND]          show help
 
@@ -65,6 +67,7 @@ var commands = map[string]command{
 
 	"notifications": {runNotifications, notificationsHelp},
 	"affected":      {runAffected, affectedHelp},
+	"db":            {runDB, dbHelp},
 }
 
 // env is what every verb writes to.
@@ -123,8 +126,9 @@ func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, c.help)
 		return exitOK
 	}
-	// Each command prints its usage and flags for -h.
-	if err := c.run(ctx, &env{stdout: stdout, stderr: stdout}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+	// Each command prints its usage and flags for -h ("help db export":
+	// "db export -h").
+	if err := c.run(ctx, &env{stdout: stdout, stderr: stdout}, append(args[1:len(args):len(args)], "-h")); !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, c.help)
 	}
 	return exitOK

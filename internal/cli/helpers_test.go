@@ -99,7 +99,7 @@ func findings(vr *report.VulnerabilityReport) []finding {
 		p := vr.Packages[pid]
 		for _, vid := range vids {
 			v := vr.Vulnerabilities[vid]
-			f := finding{Package: p.Name, Version: p.Version, Vulnerability: v.Name,
+			f := finding{Package: p.Name, Version: p.Version, Vulnerability: recordNames(v),
 				Fixed: v.FixedInVersion, State: string(v.State), Severity: v.NormalizedSeverity.String()}
 			if p.Source != nil {
 				f.Source, f.SourceVersion = p.Source.Name, p.Source.Version
@@ -109,6 +109,19 @@ func findings(vr *report.VulnerabilityReport) []finding {
 	}
 	slices.SortFunc(out, func(a, b finding) int { return strings.Compare(a.String(), b.String()) })
 	return out
+}
+
+// recordNames names the records of a vulnerability: its own name, or
+// those of all its sources joined with "+" when several records name it.
+func recordNames(v report.Vulnerability) string {
+	if len(v.Sources) == 0 {
+		return v.Name
+	}
+	names := make([]string, len(v.Sources))
+	for i, s := range v.Sources {
+		names[i] = s.Name
+	}
+	return strings.Join(names, "+")
 }
 
 // tsv renders rows as the golden files hold them, with a header.

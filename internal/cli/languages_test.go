@@ -2,9 +2,13 @@ package cli
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/report"
 	"github.com/strata-scan/strata/internal/testutil/golden"
 )
 
@@ -75,4 +79,86 @@ func TestScanAppsImageAgainstGoVulnDB(t *testing.T) {
 		// GO-2023-1571 (CVE-2022-41723): fixed in 0.7.0, the version htmlcheck uses.
 		{"golang.org/x/net", "GO-2023-1571", ""},
 	})
+}
+
+// Two databases' records of one vulnerability, for one installed package,
+// make one vulnerability with both sources: the Go database's
+// GO-2023-1988 and GitHub's GHSA-2wrh-6pvc-2jm9 (CVE-2023-3978; the GO
+// record names the GHSA) for golang.org/x/net 0.7.0 in htmlcheck, PyPA's
+// PYSEC-2023-74 and GitHub's GHSA-j8r2-6x86-q33q (CVE-2023-32681) for
+// Debian's requests 2.28.1. The GHSA records come first: the same fixed
+// versions, and GitHub scores them (CVSS 6.1, Medium) where the other two
+// give no severity. Each record's reason is kept.
+func TestScanMergesAliasedRecords(t *testing.T) {
+	apps := sharedPath(t, "images/debian-bookworm-apps.oci.tar.gz")
+	db := filepath.Join(t.TempDir(), "strata.db")
+	mustRun(t, "update", "--db", db, "--source", "osv=testdata/osv-aliases")
+	vr := scanJSON(t, db, apps)
+	got := map[string]report.Vulnerability{}
+	reasons := map[string]report.Reason{}
+	for pid, vids := range vr.PackageVulnerabilities {
+		for _, vid := range vids {
+			p := vr.Packages[pid].Name + "@" + vr.Packages[pid].Version
+			v := vr.Vulnerabilities[vid]
+			// Kept as the GHSA record has them; not what is checked here.
+			v.ID, v.Description, v.Links, v.Issued, v.CVSS, v.Distribution = "", "", "", time.Time{}, nil, nil
+			got[p] = v
+			reasons[p] = vr.Reasons[pid][vid]
+		}
+	}
+	want := map[string]report.Vulnerability{
+		"golang.org/x/net@0.7.0": {
+			Updater: "osv", Name: "GHSA-2wrh-6pvc-2jm9", Aliases: []string{"CVE-2023-3978", "GO-2023-1988"},
+			Severity: "MODERATE", NormalizedSeverity: strata.Medium,
+			Package: &report.Package{Name: "golang.org/x/net", Kind: "binary"}, FixedInVersion: "0.13.0", State: strata.Fixed,
+			Sources: []report.Source{
+				{Updater: "osv", Name: "GHSA-2wrh-6pvc-2jm9", Severity: "MODERATE", NormalizedSeverity: strata.Medium, FixedInVersion: "0.13.0", State: strata.Fixed,
+					Links: "https://nvd.nist.gov/vuln/detail/CVE-2023-3978 https://go.dev/cl/514896 https://go.dev/issue/61615 https://pkg.go.dev/vuln/GO-2023-1988"},
+				{Updater: "osv", Name: "GO-2023-1988", NormalizedSeverity: strata.Unknown, FixedInVersion: "0.13.0", State: strata.Fixed,
+					Links: "https://go.dev/issue/61615 https://go.dev/cl/514896"},
+			},
+		},
+		"requests@2.28.1": {
+			Updater: "osv", Name: "GHSA-j8r2-6x86-q33q", Aliases: []string{"CVE-2023-32681", "PYSEC-2023-74"},
+			Severity: "MODERATE", NormalizedSeverity: strata.Medium,
+			Package: &report.Package{Name: "requests", Kind: "binary"}, FixedInVersion: "2.31.0", State: strata.Fixed,
+			Sources: []report.Source{
+				{Updater: "osv", Name: "GHSA-j8r2-6x86-q33q", Severity: "MODERATE", NormalizedSeverity: strata.Medium, FixedInVersion: "2.31.0", State: strata.Fixed,
+					Links: "https://github.com/psf/requests/security/advisories/GHSA-j8r2-6x86-q33q https://nvd.nist.gov/vuln/detail/CVE-2023-32681 https://github.com/psf/requests/commit/74ea7cf7a6a27a4eeb2ae24e162bcc942a6706d5 https://github.com/psf/requests https://github.com/psf/requests/releases/tag/v2.31.0 https://github.com/pypa/advisory-database/tree/main/vulns/requests/PYSEC-2023-74.yaml https://lists.debian.org/debian-lts-announce/2023/06/msg00018.html https://lists.fedoraproject.org/archives/list/package-announce@lists.fedoraproject.org/message/AW7HNFGYP44RT3DUDQXG2QT3OEV2PJ7Y/ https://lists.fedoraproject.org/archives/list/package-announce@lists.fedoraproject.org/message/KOYASTZDGQG2BWLSNBPL3TQRL2G7QYNZ/ https://security.gentoo.org/glsa/202309-08"},
+				{Updater: "osv", Name: "PYSEC-2023-74", NormalizedSeverity: strata.Unknown, FixedInVersion: "2.31.0", State: strata.Fixed,
+					Links: "https://github.com/psf/requests/security/advisories/GHSA-j8r2-6x86-q33q https://github.com/psf/requests/releases/tag/v2.31.0 https://github.com/psf/requests/commit/74ea7cf7a6a27a4eeb2ae24e162bcc942a6706d5 https://lists.fedoraproject.org/archives/list/package-announce@lists.fedoraproject.org/message/AW7HNFGYP44RT3DUDQXG2QT3OEV2PJ7Y/ https://lists.fedoraproject.org/archives/list/package-announce@lists.fedoraproject.org/message/AW7HNFGYP44RT3DUDQXG2QT3OEV2PJ7Y/"},
+			},
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("vulnerabilities (-want +got):\n%s", diff)
+	}
+	wantReasons := map[string]report.Reason{
+		"golang.org/x/net@0.7.0": {Updater: "osv", Record: "GHSA-2wrh-6pvc-2jm9", Range: "introduced 0, fixed 0.13.0", Comparison: "0.7.0 < 0.13.0 (fixed)",
+			Also: []report.Reason{{Updater: "osv", Record: "GO-2023-1988", Range: "introduced 0, fixed 0.13.0", Comparison: "0.7.0 < 0.13.0 (fixed)", Symbols: "symbol absent"}}},
+		"requests@2.28.1": {Updater: "osv", Record: "GHSA-j8r2-6x86-q33q", Range: "introduced 2.3.0, fixed 2.31.0", Comparison: "2.28.1 < 2.31.0 (fixed)",
+			Also: []report.Reason{{Updater: "osv", Record: "PYSEC-2023-74", Range: "listed in versions", Comparison: "2.28.1 = 2.28.1 (versions)"}}},
+	}
+	if diff := cmp.Diff(wantReasons, reasons); diff != "" {
+		t.Errorf("reasons (-want +got):\n%s", diff)
+	}
+	// The table has one row for each: the records' ids together.
+	table := mustRun(t, "scan", "--db", db, apps)
+	for record, cell := range map[string]string{
+		"GO-2023-1988":  "golang.org/x/net  0.7.0                          GHSA-2wrh-6pvc-2jm9, GO-2023-1988   Medium ",
+		"PYSEC-2023-74": "requests          2.28.1 (deb python3-requests)  GHSA-j8r2-6x86-q33q, PYSEC-2023-74  Medium ",
+	} {
+		var rows []string
+		for line := range strings.Lines(table) {
+			if strings.Contains(line, record) {
+				rows = append(rows, line)
+			}
+		}
+		if len(rows) != 1 || !strings.HasPrefix(rows[0], cell) {
+			t.Errorf("rows naming %s: %q, want one starting %q", record, rows, cell)
+		}
+	}
+	if want := "2 findings in 2 of 150 packages (Debian GNU/Linux 12 (bookworm)): 2 Medium\n"; !strings.HasSuffix(table, want) {
+		t.Errorf("table ends %q, want %q", table[strings.LastIndex(table[:len(table)-1], "\n")+1:], want)
+	}
 }

@@ -46,17 +46,13 @@ func runNotifications(ctx context.Context, e *env, args []string) error {
 	if err := printNotifications(e, *format, ns); err != nil {
 		return err
 	}
-	if !*ack {
+	if !*ack || len(ns) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(ns))
-	for i, n := range ns {
-		ids[i] = n.ID
-	}
-	if _, err := st.AckNotifications(ctx, ids); err != nil {
-		return err
-	}
-	return nil
+	// Those listed are every pending one up to the last: any recorded
+	// since have higher IDs.
+	_, err = st.AckNotifications(ctx, 0, ns[len(ns)-1].ID)
+	return err
 }
 
 // pendingNotifications reads every pending notification.
@@ -64,7 +60,7 @@ func pendingNotifications(ctx context.Context, st store.Store) ([]store.Notifica
 	all := []store.Notification{}
 	var after int64
 	for {
-		ns, err := st.Notifications(ctx, store.NotificationFilter{After: after, Limit: notificationsPage, Pending: true})
+		ns, err := store.Notifications(ctx, st, store.NotificationFilter{After: after, Limit: notificationsPage, Pending: true})
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/image"
@@ -32,6 +33,10 @@ The report goes to stdout: a table, or with --format json a Clair v4
 VulnerabilityReport with strata's reasons. Progress goes to stderr when it
 is a terminal. Exit status: 0 done, 1 error, 2 a finding at or above
 --fail-on remains.
+
+A feed last updated longer ago than --max-feed-age (default 7 days), or
+no feed loaded at all, is warned about on stderr ("strata db status"
+shows each feed's age).
 `
 
 type scanFlags struct {
@@ -39,6 +44,7 @@ type scanFlags struct {
 	severity      string
 	failOn        string
 	ignoreUnfixed bool
+	maxFeedAge    time.Duration
 	image         imageFlags
 }
 
@@ -49,6 +55,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.severity, "severity", "Unknown", "report only findings at or above this severity (Unknown, Negligible, Low, Medium, High, Critical)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 2 when a reported finding is at or above this severity")
 	fs.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fixed version")
+	f.maxFeedAge = defaultMaxFeedAge
+	fs.Var(ageFlag{&f.maxFeedAge}, "max-feed-age", "warn on stderr when a feed was last updated longer ago than this (7d, 36h; 0: never), or was never loaded")
 	f.image.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -89,6 +97,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := match.EnrichNVD(ctx, st, res); err != nil {
+		return err
+	}
 	if len(res.Uncovered) > 0 && res.Checked == 0 {
 		// Nothing could be checked: an error, never "0 vulnerabilities".
 		// The JSON report still goes out, its "uncovered" saying why.
@@ -97,7 +108,10 @@ func runScan(ctx context.Context, e *env, args []string) error {
 				return fmt.Errorf("write report: %w", err)
 			}
 		}
-		return fmt.Errorf("%s: no vulnerability data for %s: none of its %d packages could be checked (load feeds with \"strata update\"; strata has feeds for alpine, debian, ubuntu and osv)",
+		if err := warnFeedAge(ctx, e, st, f.maxFeedAge); err != nil {
+			return err
+		}
+		return fmt.Errorf("%s: no vulnerability data for %s: none of its %d packages could be checked (load feeds with \"strata update\"; strata has feeds for alpine, debian, ubuntu, redhat and osv)",
 			fs.Arg(0), strings.Join(res.Uncovered, ", "), len(ir.Packages))
 	}
 	if len(ir.Packages) == 0 {
@@ -115,6 +129,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)
+	}
+	if err := warnFeedAge(ctx, e, st, f.maxFeedAge); err != nil {
+		return err
 	}
 	if failOn != nil {
 		for _, fd := range res.Findings {

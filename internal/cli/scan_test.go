@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,7 +81,7 @@ func checkFindings(t *testing.T, rows []finding, checks []check) {
 	for _, c := range checks {
 		var got *finding
 		for i, r := range rows {
-			if r.Package == c.pkg && r.Vulnerability == c.vuln {
+			if r.Package == c.pkg && slices.Contains(strings.Split(r.Vulnerability, "+"), c.vuln) {
 				got = &rows[i]
 			}
 		}

@@ -210,13 +210,13 @@ func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg http
 func notifyLoop(ctx context.Context, log *slog.Logger, st store.Store, cfg httpapi.Notify, rounds <-chan struct{}) {
 	ds, closeAll := deliverers(cfg)
 	defer closeAll()
-	n := &notify.Notifier{Store: st, Source: st, Log: log}
+	n := &notify.Notifier{Store: st, Log: log}
 	for {
 		if _, err := n.Run(ctx); err != nil && ctx.Err() == nil {
 			log.Error("notifications", "err", err)
 		}
 		for _, d := range ds {
-			if _, err := notify.Dispatch(ctx, st, d); err != nil && ctx.Err() == nil {
+			if _, err := notify.Dispatch(ctx, st, d, cfg.Summary); err != nil && ctx.Err() == nil {
 				log.Error("notification delivery", "err", err)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/httpapi"
 	"github.com/strata-scan/strata/internal/notify/webhook"
 	"github.com/strata-scan/strata/internal/report"
@@ -87,7 +88,34 @@ func TestServeWebhook(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" || body.Callback != base+webhook.CallbackPath+body.NotificationID {
 		t.Errorf("callback %s: notifications (-want +got):\n%s", body.Callback, diff)
 	}
+	// The POST summarises, by default: the image's most severe
+	// notification of each reason, the first of equals.
+	var summary []webhook.Notification
+	for _, reason := range []string{"added", "removed"} {
+		var best *webhook.Notification
+		for i, n := range page.Notifications {
+			if n.Reason == reason && (best == nil || severity(t, n) > severity(t, *best)) {
+				best = &page.Notifications[i]
+			}
+		}
+		if best != nil {
+			summary = append(summary, *best)
+		}
+	}
+	if diff := cmp.Diff(summary, body.Notifications); diff != "" || len(summary) == 0 {
+		t.Errorf("POST body's notifications (-want +got):\n%s", diff)
+	}
 	t.Logf("%d notifications through %s", len(got), body.Callback)
+}
+
+// severity returns the severity of n.
+func severity(t *testing.T, n webhook.Notification) strata.Severity {
+	t.Helper()
+	var s strata.Severity
+	if err := s.UnmarshalText([]byte(n.Vulnerability.NormalizedSeverity)); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // vulnNames returns the names of the vulnerabilities of vr.

@@ -181,7 +181,7 @@ func TestServeErrors(t *testing.T) {
 		{[]string{"serve", "extra"}, `serve takes no arguments, have ["extra"]`},
 		{[]string{"serve", "--config", filepath.Join(dir, "missing.yaml")}, "missing.yaml: no such file or directory"},
 		{[]string{"serve", "--auth-psk", "%%%"}, "--auth-psk: not base64"},
-		{[]string{"serve", "--source", "nvd=x"}, `unknown feed "nvd"`},
+		{[]string{"serve", "--source", "gentoo=x"}, `unknown feed "gentoo"`},
 		{[]string{"serve", "--db", filepath.Join(dir, "db"), "--listen", "256.0.0.1:0"}, "listen: "},
 		{[]string{"serve", "--db", "postgres://127.0.0.1:1/strata?connect_timeout=5"}, "open store: postgres: open 127.0.0.1/strata"},
 	}

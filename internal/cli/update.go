@@ -36,7 +36,11 @@ Feeds: debian (security tracker JSON, or the DSA/DLA/DTSA lists), ubuntu
 (Ubuntu CVE Tracker files), alpine (Alpine secdb main/community files,
 JSON or YAML; Wolfi's and Chainguard's security.json), osv (OSV records
 for Go, PyPI, npm and Maven: JSON or YAML files, directories, tarballs or
-zip dumps).
+zip dumps; also Ubuntu's own OSV records, an alternative to the ubuntu
+feed, read when a --source names them), nvd (NVD CVE API 2.0 pages or
+JSON 1.1 feeds: CVSS scores and CWEs shown beside findings; without
+--source the API is read whole once, then only the CVEs modified since,
+with the API key in $STRATA_NVD_API_KEY when set).
 `
 
 // sourceFlags collects repeated --source NAME=LOCATION flags.
@@ -104,7 +108,7 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 // notifySummary records the notifications of the new update diffs and
 // prints the one-line summary.
 func notifySummary(ctx context.Context, e *env, st store.Store) error {
-	sum, err := (&notify.Notifier{Store: st, Source: st, Log: e.log}).Run(ctx)
+	sum, err := (&notify.Notifier{Store: st, Log: e.log}).Run(ctx)
 	if err != nil {
 		return err
 	}

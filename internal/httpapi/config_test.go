@@ -64,7 +64,7 @@ notify:
 	want.Updates.Interval = Duration(time.Hour)
 	want.Updates.Sources = map[string][]string{"debian": {"/feeds/DSA.list", "/feeds/DLA.list"}}
 	want.Registry.Insecure = true
-	want.Notify = Notify{Interval: Duration(time.Minute), Callback: "http://strata:6060",
+	want.Notify = Notify{Interval: Duration(time.Minute), Callback: "http://strata:6060", Summary: "all",
 		Webhook: Webhook{URL: "http://hooks/strata", Secret: "s3cret"},
 		AMQP:    AMQP{URL: "amqp://broker/", Exchange: "strata", RoutingKey: "vulns"}}
 	got, err := LoadConfig(file, env(map[string]string{
@@ -74,6 +74,7 @@ notify:
 		"STRATA_REGISTRY_INSECURE":       "true",
 		"STRATA_NOTIFY_CALLBACK":         "http://strata:6060",
 		"STRATA_NOTIFY_AMQP_ROUTING_KEY": "vulns",
+		"STRATA_NOTIFY_SUMMARY":          "all",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -96,8 +97,9 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"small body", "limits: {max_body_bytes: 10}\n", nil, "limits.max_body_bytes: 10 (want 1024 or more)"},
 		{"negative interval", "updates: {interval: -1h}\n", nil, "updates.interval: -1h0m0s"},
 		{"negative notify interval", "notify: {interval: -1m}\n", nil, "notify.interval: -1m0s"},
-		{"unknown feed", "updates: {feeds: [nvd]}\n", nil, `updates.feeds: unknown feed "nvd"`},
-		{"unknown source", "updates: {sources: {nvd: [x]}}\n", nil, `updates.sources: unknown feed "nvd"`},
+		{"unknown summary", "notify: {summary: per-vulnerability}\n", nil, `notify.summary: "per-vulnerability" (want per-image or all)`},
+		{"unknown feed", "updates: {feeds: [gentoo]}\n", nil, `updates.feeds: unknown feed "gentoo"`},
+		{"unknown source", "updates: {sources: {gentoo: [x]}}\n", nil, `updates.sources: unknown feed "gentoo"`},
 		{"bad env number", "", map[string]string{"STRATA_MAX_CONCURRENT_INDEX": "many"}, `$STRATA_MAX_CONCURRENT_INDEX: strconv.Atoi: parsing "many"`},
 		{"bad env key", "", map[string]string{"STRATA_AUTH_PSK": "%"}, "$STRATA_AUTH_PSK: not base64"},
 	}

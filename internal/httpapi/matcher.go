@@ -35,5 +35,8 @@ func (s *Server) match(ctx context.Context, d strata.Digest) (*strata.IndexRepor
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := match.EnrichNVD(ctx, s.store, res); err != nil {
+		return nil, nil, err
+	}
 	return ir, report.Build(ir, res), nil
 }

@@ -1,12 +1,11 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 
-	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/notify/webhook"
 	"github.com/strata-scan/strata/internal/store"
 )
 
@@ -19,36 +18,14 @@ const (
 // NotificationPage is a page of a notification's callback (Clair's
 // shape): the pending notifications of one update diff.
 type NotificationPage struct {
-	Page          Page                `json:"page"`
-	Notifications []ClairNotification `json:"notifications"`
+	Page          Page                   `json:"page"`
+	Notifications []webhook.Notification `json:"notifications"`
 }
 
 // Page says how to get the next page: Next is empty on the last.
 type Page struct {
 	Size int    `json:"size"`
 	Next string `json:"next,omitempty"`
-}
-
-// ClairNotification is one (image, vulnerability, reason).
-type ClairNotification struct {
-	ID            string        `json:"id"`
-	Manifest      strata.Digest `json:"manifest"`
-	Reason        string        `json:"reason"`
-	Vulnerability VulnSummary   `json:"vulnerability"`
-}
-
-// VulnSummary names the vulnerability and the package it affects.
-type VulnSummary struct {
-	Name               string         `json:"name"`
-	Updater            string         `json:"updater"`
-	NormalizedSeverity string         `json:"normalized_severity"`
-	Package            PackageSummary `json:"package"`
-}
-
-// PackageSummary is the affected package.
-type PackageSummary struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
 }
 
 // getNotification answers a page of the pending notifications of a diff;
@@ -67,24 +44,20 @@ func (s *Server) getNotification(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("%w: next: %v", errBadRequest, err)
 	}
-	ns, err := s.store.Notifications(r.Context(), store.NotificationFilter{After: int64(next), Limit: size + 1, Pending: true, Diff: diff})
+	ns, err := store.Notifications(r.Context(), s.store, store.NotificationFilter{After: int64(next), Limit: size + 1, Pending: true, Diff: diff})
 	if err != nil {
 		return err
 	}
 	if next == 0 && len(ns) == 0 {
 		return fmt.Errorf("notification %d: %w", diff, store.ErrNotFound)
 	}
-	page := NotificationPage{Page: Page{Size: size}, Notifications: []ClairNotification{}}
+	page := NotificationPage{Page: Page{Size: size}, Notifications: []webhook.Notification{}}
 	if len(ns) > size {
 		ns = ns[:size]
 		page.Page.Next = strconv.FormatInt(ns[size-1].ID, 10)
 	}
 	for _, n := range ns {
-		page.Notifications = append(page.Notifications, ClairNotification{
-			ID: strconv.FormatInt(n.ID, 10), Manifest: n.Manifest, Reason: n.Reason,
-			Vulnerability: VulnSummary{Name: n.Vulnerability, Updater: n.Updater, NormalizedSeverity: n.Severity.String(),
-				Package: PackageSummary{Name: n.Package, Version: n.Version}},
-		})
+		page.Notifications = append(page.Notifications, webhook.NewNotification(n))
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
@@ -97,7 +70,7 @@ func (s *Server) deleteNotification(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	acked, err := s.ackDiff(r.Context(), diff)
+	acked, err := s.store.AckNotifications(r.Context(), diff, store.LastNotification)
 	if err != nil {
 		return err
 	}
@@ -106,26 +79,6 @@ func (s *Server) deleteNotification(w http.ResponseWriter, r *http.Request) erro
 	}
 	w.WriteHeader(http.StatusOK)
 	return nil
-}
-
-// ackDiff acknowledges the pending notifications of diff and counts them.
-func (s *Server) ackDiff(ctx context.Context, diff int64) (int, error) {
-	total := 0
-	for {
-		ns, err := s.store.Notifications(ctx, store.NotificationFilter{Limit: maxPageSize, Pending: true, Diff: diff})
-		if err != nil || len(ns) == 0 {
-			return total, err
-		}
-		ids := make([]int64, len(ns))
-		for i, n := range ns {
-			ids[i] = n.ID
-		}
-		n, err := s.store.AckNotifications(ctx, ids)
-		if err != nil {
-			return total, err
-		}
-		total += n
-	}
 }
 
 // notificationID reads the {id} of a notification path: a diff ID.

@@ -2,36 +2,44 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/notify"
+	"github.com/strata-scan/strata/internal/notify/webhook"
 	"github.com/strata-scan/strata/internal/store"
 )
 
 func TestNotificationCallback(t *testing.T) {
 	a := newAPI(t, nil)
 	m := strata.Digest("sha256:0000000000000000000000000000000000000000000000000000000000000001")
-	var ns []store.Notification
-	for _, id := range []string{"CVE-1", "CVE-2", "CVE-3"} {
-		ns = append(ns, store.Notification{Manifest: m, Vulnerability: id, Package: "libssl3", Version: "3.0.15-1",
+	dn := &store.DiffNotifications{Sets: []store.ChangeSet{{Manifests: []strata.Digest{m}}}}
+	for i, id := range []string{"CVE-1", "CVE-2", "CVE-3"} {
+		dn.Changes = append(dn.Changes, store.Change{Vulnerability: id, Package: "libssl3", Version: "3.0.15-1",
 			Reason: store.Added, Severity: strata.High})
+		dn.Sets[0].Changes = append(dn.Sets[0].Changes, int32(i))
 	}
-	if _, err := a.st.PutNotifications(t.Context(), 7, "debian", ns); err != nil {
+	if _, err := a.st.PutNotifications(t.Context(), 7, "debian", dn); err != nil {
 		t.Fatal(err)
 	}
-	entry := func(id, vuln string) ClairNotification {
-		return ClairNotification{ID: id, Manifest: m, Reason: "added", Vulnerability: VulnSummary{
-			Name: vuln, Updater: "debian", NormalizedSeverity: "High", Package: PackageSummary{Name: "libssl3", Version: "3.0.15-1"}}}
+	gs, err := a.st.NotificationGroups(t.Context(), store.GroupFilter{Limit: 1})
+	if err != nil || len(gs) != 1 {
+		t.Fatalf("NotificationGroups = %v, %v", gs, err)
+	}
+	id := func(k int64) string { return strconv.FormatInt(store.NotificationID(gs[0].ID, k), 10) }
+	entry := func(k int64, vuln string) webhook.Notification {
+		return webhook.Notification{ID: id(k), Manifest: m, Reason: "added", Vulnerability: webhook.VulnSummary{
+			Name: vuln, Updater: "debian", NormalizedSeverity: "High", Package: webhook.PackageSummary{Name: "libssl3", Version: "3.0.15-1"}}}
 	}
 	pages := []struct {
 		query string
 		want  NotificationPage
 	}{
-		{"?page_size=2", NotificationPage{Page{2, "2"}, []ClairNotification{entry("1", "CVE-1"), entry("2", "CVE-2")}}},
-		{"?page_size=2&next=2", NotificationPage{Page{2, ""}, []ClairNotification{entry("3", "CVE-3")}}},
-		{"", NotificationPage{Page{100, ""}, []ClairNotification{entry("1", "CVE-1"), entry("2", "CVE-2"), entry("3", "CVE-3")}}},
+		{"?page_size=2", NotificationPage{Page{2, id(1)}, []webhook.Notification{entry(0, "CVE-1"), entry(1, "CVE-2")}}},
+		{"?page_size=2&next=" + id(1), NotificationPage{Page{2, ""}, []webhook.Notification{entry(2, "CVE-3")}}},
+		{"", NotificationPage{Page{100, ""}, []webhook.Notification{entry(0, "CVE-1"), entry(1, "CVE-2"), entry(2, "CVE-3")}}},
 	}
 	for _, p := range pages {
 		resp := a.do("GET", "/notifier/api/v1/notification/7"+p.query, nil)
@@ -61,7 +69,7 @@ func TestNotificationCallback(t *testing.T) {
 			t.Errorf("%s %s: %d %s, want %d", s.method, s.path, resp.status, resp.body, s.want)
 		}
 	}
-	pending, err := a.st.Notifications(t.Context(), store.NotificationFilter{Limit: 10, Pending: true})
+	pending, err := store.Notifications(t.Context(), a.st, store.NotificationFilter{Limit: 10, Pending: true})
 	if err != nil || len(pending) != 0 {
 		t.Errorf("pending after DELETE: %v, %v; want none", pending, err)
 	}

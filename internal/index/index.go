@@ -21,6 +21,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"slices"
@@ -227,8 +228,24 @@ func (o onlyWanted) Resolve(p string) (string, error) {
 }
 
 func (o onlyWanted) ReadFile(p string) ([]byte, error) {
-	if !o.s.Wants(strings.TrimPrefix(p, "/")) {
-		return nil, fmt.Errorf("%s: not wanted by scanner %s: %w", p, o.s.Name(), fs.ErrNotExist)
+	if err := o.wanted(p); err != nil {
+		return nil, err
 	}
 	return o.files.ReadFile(p)
+}
+
+// Section reads a wanted file piece by piece (scan.Sectioner), when the
+// file set can.
+func (o onlyWanted) Section(p string) (*io.SectionReader, error) {
+	if err := o.wanted(p); err != nil {
+		return nil, err
+	}
+	return scan.Section(o.files, p)
+}
+
+func (o onlyWanted) wanted(p string) error {
+	if !o.s.Wants(strings.TrimPrefix(p, "/")) {
+		return fmt.Errorf("%s: not wanted by scanner %s: %w", p, o.s.Name(), fs.ErrNotExist)
+	}
+	return nil
 }

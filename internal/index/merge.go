@@ -38,7 +38,7 @@ func merge(layers []layerReports) (*strata.Distribution, []strata.Package) {
 		if l.walk != nil {
 			removeHidden(dbs, l.walk.Whiteouts, l.walk.Opaques)
 		}
-		var introduced map[string]strata.Digest // made when the layer first lists a database
+		var introduced map[string]strata.Package // made when the layer first lists a database
 		for _, r := range l.scanners {
 			if r.Distribution != nil {
 				dist = r.Distribution
@@ -111,20 +111,22 @@ func set(paths []string) map[string]bool {
 	return m
 }
 
-// firstLayers maps each package key to the layer that introduced it.
-func firstLayers(dbs map[string][]strata.Package) map[string]strata.Digest {
-	m := map[string]strata.Digest{}
+// firstLayers maps each package key to the package as the layer that
+// introduced it recorded it.
+func firstLayers(dbs map[string][]strata.Package) map[string]strata.Package {
+	m := map[string]strata.Package{}
 	for _, pkgs := range dbs {
 		for _, p := range pkgs {
-			m[p.Key()] = p.IntroducedIn
+			m[p.Key()] = p
 		}
 	}
 	return m
 }
 
 // inDatabase returns the packages a layer lists in one database file,
-// attributed to the layer that introduced them.
-func inDatabase(pkgs []strata.Package, db string, layer strata.Digest, introduced map[string]strata.Digest) []strata.Package {
+// attributed to the layer that introduced them, with the repositories
+// that layer's build installed them from.
+func inDatabase(pkgs []strata.Package, db string, layer strata.Digest, introduced map[string]strata.Package) []strata.Package {
 	out := []strata.Package{}
 	for _, p := range pkgs {
 		if p.PackageDB != db {
@@ -132,7 +134,7 @@ func inDatabase(pkgs []strata.Package, db string, layer strata.Digest, introduce
 		}
 		p.IntroducedIn = layer
 		if first, ok := introduced[p.Key()]; ok {
-			p.IntroducedIn = first
+			p.IntroducedIn, p.Repositories = first.IntroducedIn, first.Repositories
 		}
 		out = append(out, p)
 	}

@@ -31,6 +31,17 @@ func owned(p strata.Package, owner string) strata.Package {
 	return p
 }
 
+const rpmDB = "var/lib/rpm/rpmdb.sqlite"
+
+func rpm(name string) strata.Package {
+	return strata.Package{Name: name, Version: "1-1.el9", Eco: strata.RPM, PackageDB: rpmDB}
+}
+
+func from(p strata.Package, repos ...string) strata.Package {
+	p.Repositories = repos
+	return p
+}
+
 func TestMerge(t *testing.T) {
 	bookworm := &strata.Distribution{ID: "debian", VersionID: "12"}
 	trixie := &strata.Distribution{ID: "debian", VersionID: "13"}
@@ -47,6 +58,13 @@ func TestMerge(t *testing.T) {
 		},
 		wantDist: bookworm,
 		want:     []strata.Package{in(deb("a", "1", status), "L1"), in(deb("b", "1", status), "L1"), in(deb("c", "1", status), "L2")},
+	}, {
+		name: "a package keeps the repositories of the layer that installed it",
+		layers: []layerReports{
+			{digest: "L1", scanners: []*strata.LayerReport{{Databases: []string{rpmDB}, Packages: []strata.Package{from(rpm("a"), "baseos")}}}},
+			{digest: "L2", scanners: []*strata.LayerReport{{Databases: []string{rpmDB}, Packages: []strata.Package{from(rpm("a"), "appstream"), from(rpm("b"), "appstream")}}}},
+		},
+		want: []strata.Package{in(from(rpm("a"), "baseos"), "L1"), in(from(rpm("b"), "appstream"), "L2")},
 	}, {
 		name: "a rewritten database replaces the lower one: removed and upgraded packages",
 		layers: []layerReports{

@@ -3,6 +3,7 @@ package index_test
 import (
 	"context"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -35,22 +36,29 @@ func (g goRecords) Covered(_ context.Context, eco strata.Ecosystem, _ string) (b
 	return eco == strata.Go, nil
 }
 
+// readGoVulnDB returns the records of the Go vulnerability database, read
+// once for all the tests.
 func readGoVulnDB(t *testing.T) goRecords {
 	t.Helper()
 	if _, err := os.Stat(goVulnDB); err != nil {
 		t.Skipf("Go vulnerability database not present: %s (shared data absent)", goVulnDB)
 	}
+	recs, err := goVulnDBRecords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+var goVulnDBRecords = sync.OnceValues(func() (goRecords, error) {
 	var recs goRecords
 	_, err := update.Fetch(context.Background(), nil, goVulnDB, "", func(d update.Document) error {
 		vs, err := osv.Updater{}.Parse(context.Background(), d.Name, d.Body)
 		recs = append(recs, vs...)
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
+	return recs, err
+})
 
 // The real htmlcheck binary of the apps image calls x/net/html's Parse
 // (and so the tokenizer's Next) but never Render, and imports neither

@@ -1,6 +1,7 @@
 package layer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -80,6 +81,18 @@ func (s *spill) read(k kept) ([]byte, error) {
 		return nil, fmt.Errorf("temporary file: %w", err)
 	}
 	return b, nil
+}
+
+// section returns a reader of a kept file's contents, which reads a file
+// kept on disk from the temporary file, only where asked.
+func (s *spill) section(k kept) (*io.SectionReader, error) {
+	if !k.onDisk {
+		return io.NewSectionReader(bytes.NewReader(k.mem), 0, int64(len(k.mem))), nil
+	}
+	if s == nil || s.f == nil {
+		return nil, errClosed
+	}
+	return io.NewSectionReader(s.f, k.off, k.n), nil
 }
 
 // close closes and removes the temporary file.

@@ -29,6 +29,7 @@
 package layer
 
 import (
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -155,20 +156,46 @@ func (r *Result) reaches(p string) bool {
 // links inside the layer. The error wraps fs.ErrNotExist when the path, or
 // what it links to, was not kept. Callers must not modify the slice.
 func (r *Result) ReadFile(name string) ([]byte, error) {
-	p := cleanRel(name)
-	t, err := r.resolve(p)
+	k, err := r.kept("read", name)
 	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
-	}
-	k, ok := r.files[t]
-	if !ok {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+		return nil, err
 	}
 	b, err := r.spill.read(k)
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
 	return b, nil
+}
+
+// Section returns a reader of a kept file's contents, following links as
+// ReadFile does (scan.Sectioner). A large file, kept in the temporary
+// file, is read from there only where the reader is asked to, so that a
+// scanner that needs a few parts of a large file never holds all of it.
+// The reader fails once the result is closed.
+func (r *Result) Section(name string) (*io.SectionReader, error) {
+	k, err := r.kept("open", name)
+	if err != nil {
+		return nil, err
+	}
+	sr, err := r.spill.section(k)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return sr, nil
+}
+
+// kept finds the kept file that name leads to; op names the operation in
+// errors.
+func (r *Result) kept(op, name string) (kept, error) {
+	t, err := r.resolve(cleanRel(name))
+	if err != nil {
+		return kept{}, &fs.PathError{Op: op, Path: name, Err: err}
+	}
+	k, ok := r.files[t]
+	if !ok {
+		return kept{}, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+	}
+	return k, nil
 }
 
 // Close releases the temporary file of the large kept files, if any;

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -188,5 +189,56 @@ func TestWalkKeepsLargeFilesOnDisk(t *testing.T) {
 	want := []readResult{{Err: "read usr/bin/app: layer result closed"}, {Body: "ID=debian\n"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reads after Close (-want +got)\n%s", diff)
+	}
+}
+
+// Section reads a kept file where asked, from memory or from the temporary
+// file, following links as ReadFile does; a file on disk cannot be read
+// once the result is closed.
+func TestSection(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	big := make([]byte, 3<<20)
+	rand.NewChaCha8([32]byte{2}).Read(big)
+	blob := buildTar(t, reg("usr/bin/app", string(big)), reg("etc/os-release", "ID=debian\n"),
+		hardlink("usr/bin/app2", "usr/bin/app"), symlink("usr/lib/os-release", "../../etc/os-release"))
+	res, err := Walk(context.Background(), "L", bytes.NewReader(blob), wantSet("usr/bin/app", "etc/os-release", "usr/lib/os-release"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// part reads n bytes at off of the section of p, or says why it cannot.
+	part := func(p string, off, n int64) string {
+		sr, err := res.Section(p)
+		if err != nil {
+			return err.Error()
+		}
+		b := make([]byte, n)
+		if _, err := sr.ReadAt(b, off); err != nil {
+			return err.Error()
+		}
+		return fmt.Sprintf("%d bytes of %d: %x", n, sr.Size(), b)
+	}
+	tests := []struct{ path, want string }{
+		{"usr/bin/app", fmt.Sprintf("4 bytes of %d: %x", len(big), big[2<<20:2<<20+4])},
+		{"usr/bin/app2", fmt.Sprintf("4 bytes of %d: %x", len(big), big[2<<20:2<<20+4])},
+		{"usr/lib/os-release", fmt.Sprintf("4 bytes of 10: %x", "ID=d")},
+		{"etc/passwd", "open etc/passwd: file does not exist"},
+	}
+	for _, tt := range tests {
+		off := int64(0)
+		if strings.HasPrefix(tt.path, "usr/bin/") {
+			off = 2 << 20
+		}
+		if got := part(tt.path, off, 4); got != tt.want {
+			t.Errorf("Section(%q) at %d: %s, want %s", tt.path, off, got, tt.want)
+		}
+	}
+	if err := res.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := part("usr/bin/app", 0, 4), "open usr/bin/app: layer result closed"; got != want {
+		t.Errorf("Section after Close: %s, want %s", got, want)
+	}
+	if got, want := part("etc/os-release", 0, 4), fmt.Sprintf("4 bytes of 10: %x", "ID=d"); got != want {
+		t.Errorf("Section of a file in memory after Close: %s, want %s", got, want)
 	}
 }

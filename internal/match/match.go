@@ -64,6 +64,10 @@ func Match(ctx context.Context, src Source, r *strata.IndexReport, log *slog.Log
 	return res, nil
 }
 
+// matchGroup matches the packages of one ecosystem and release. A record
+// applies to a package of its module stream only (Vulnerability.Module):
+// a fix for nodejs:18 says nothing of a nodejs:20 package, nor of a
+// nodejs package that belongs to no module.
 func matchGroup(ctx context.Context, src Source, eco strata.Ecosystem, release string, pkgs []strata.Package, res *Result, log *slog.Logger) error {
 	c, err := version.For(eco)
 	if err != nil {
@@ -83,12 +87,12 @@ func matchGroup(ctx context.Context, src Source, eco strata.Ecosystem, release s
 		}
 		skipped := false
 		for _, v := range byName[p.SourceName] {
-			if v.SourcePackage {
+			if v.SourcePackage && v.Module == p.Module {
 				skipped = decide(c, p, v, p.SourceVersion, res, log) || skipped
 			}
 		}
 		for _, v := range byName[p.Name] {
-			if !v.SourcePackage {
+			if !v.SourcePackage && v.Module == p.Module {
 				skipped = decide(c, p, v, p.Version, res, log) || skipped
 			}
 		}

@@ -17,8 +17,12 @@ const (
 // symbolVerdict says whether the Go binary that p was found in holds one
 // of the functions that v names as vulnerable: present when it holds one
 // of them (or, for an import path listed without symbols, any function
-// of that package), absent when it holds none, unknown when its function
-// table could not be read. It is "" when v names no symbols.
+// of that package), compiled on its own or inlined into another, absent
+// when it holds none, unknown when its function table could not be read.
+// It is "" when v names no symbols. The inlined functions are those of
+// the function name table of binaries built by Go 1.16 or later (see
+// package gobin): in an older binary, a function inlined at every call
+// site counts as absent.
 func symbolVerdict(p strata.Package, v strata.Vulnerability) string {
 	if p.Eco != strata.Go || len(v.Symbols) == 0 {
 		return ""

@@ -1,20 +1,20 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/strata-scan/strata"
-	"github.com/strata-scan/strata/internal/match"
 	"github.com/strata-scan/strata/internal/store"
 )
 
 // AffectedStore is what Affected needs of the store.
 type AffectedStore interface {
-	VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error)
-	AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error)
+	Index
 	CountManifests(ctx context.Context) (int, error)
 }
 
@@ -50,8 +50,9 @@ type AffectedPackage struct {
 var ErrUnknownVulnerability = errors.New("no record has this id or alias")
 
 // Affected finds the indexed images that the vulnerability id (any id or
-// alias of a record) affects, through the package-key index and the
-// matcher, reading no layer.
+// alias of a record) affects: the package versions under its records'
+// keys are matched, and the images holding those that match are read,
+// with the layers that introduced them; no report or layer is read.
 func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport, error) {
 	recs, err := st.VulnerabilitiesByID(ctx, id)
 	if err != nil {
@@ -64,46 +65,71 @@ func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport
 	if err != nil {
 		return nil, fmt.Errorf("affected %s: %w", id, err)
 	}
-	rs, err := st.AffectedReports(ctx, diffKeys(&strata.UpdateDiff{Added: recs}))
+	images, err := affectedImages(ctx, st, recs)
 	if err != nil {
 		return nil, fmt.Errorf("affected %s: %w", id, err)
 	}
-	ar := &AffectedReport{Vulnerability: id, Indexed: indexed, Images: []AffectedImage{}}
+	ar := &AffectedReport{Vulnerability: id, Indexed: indexed, Images: images}
 	for _, v := range recs {
 		if !slices.Contains(ar.Records, v.ID) {
 			ar.Records = append(ar.Records, v.ID)
 		}
 	}
 	slices.Sort(ar.Records)
-	src := newRecordSource(recs)
-	for _, r := range rs {
-		img, err := affectedImage(ctx, src, r)
-		if err != nil {
-			return nil, fmt.Errorf("affected %s: image %s: %w", id, r.ManifestDigest, err)
-		}
-		if img != nil {
-			ar.Images = append(ar.Images, *img)
-		}
-	}
 	if ar.Indexed > 0 {
 		ar.Share = float64(len(ar.Images)) / float64(ar.Indexed)
 	}
 	return ar, nil
 }
 
-// affectedImage matches the image of report r against src: nil when
-// nothing matches.
-func affectedImage(ctx context.Context, src match.Source, r *strata.IndexReport) (*AffectedImage, error) {
-	res, err := match.Match(ctx, src, r, nil)
-	if err != nil || len(res.Findings) == 0 {
+// affectedImages returns, in manifest order, the images that recs affect.
+func affectedImages(ctx context.Context, st Index, recs []strata.Vulnerability) ([]AffectedImage, error) {
+	src := newRecordSource(recs)
+	vs, err := st.PackageVersions(ctx, src.keys())
+	if err != nil {
 		return nil, err
 	}
-	img := &AffectedImage{Manifest: r.ManifestDigest}
-	for _, f := range res.Findings {
-		p := AffectedPackage{Name: f.Package.Name, Version: f.Package.Version, Layer: f.Package.IntroducedIn, Record: f.Vulnerability.ID}
-		if !slices.Contains(img.Packages, p) {
-			img.Packages = append(img.Packages, p)
+	records := map[int64][]string{} // version ID → the records that affect it
+	var ids []int64
+	for _, v := range vs {
+		fs, err := matchVersion(ctx, src, v)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			if !slices.Contains(records[v.ID], f.Vulnerability.ID) {
+				records[v.ID] = append(records[v.ID], f.Vulnerability.ID)
+			}
+		}
+		if len(fs) > 0 {
+			ids = append(ids, v.ID)
 		}
 	}
-	return img, nil
+	byID := map[int64]strata.Package{}
+	for _, v := range vs {
+		byID[v.ID] = v.Package
+	}
+	pkgs := map[strata.Digest][]AffectedPackage{}
+	if len(ids) > 0 {
+		err = st.ManifestsWith(ctx, ids, true, func(h store.Holding) error {
+			p := byID[h.Version]
+			for _, r := range records[h.Version] {
+				pkgs[h.Digest] = append(pkgs[h.Digest], AffectedPackage{Name: p.Name, Version: p.Version, Layer: h.Layer, Record: r})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	images := make([]AffectedImage, 0, len(pkgs))
+	for m, ps := range pkgs {
+		slices.SortFunc(ps, func(a, b AffectedPackage) int {
+			return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Version, b.Version),
+				strings.Compare(a.Record, b.Record), strings.Compare(string(a.Layer), string(b.Layer)))
+		})
+		images = append(images, AffectedImage{Manifest: m, Packages: slices.Compact(ps)})
+	}
+	slices.SortFunc(images, func(a, b AffectedImage) int { return strings.Compare(string(a.Manifest), string(b.Manifest)) })
+	return images, nil
 }

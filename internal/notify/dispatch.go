@@ -7,26 +7,38 @@ import (
 	"github.com/strata-scan/strata/internal/store"
 )
 
-// Deliverer is one notification channel. Deliver hands over one diff's
-// pending notifications; the receiver acknowledges them later (through the
-// store), so a batch is delivered again until it is: at least once.
+// Deliverer is one notification channel. Deliver hands over one message:
+// some pending notifications of one diff (all of them, or a summary); the
+// receiver acknowledges the diff's notifications later (through the
+// store), so they are delivered again until it does: at least once.
 type Deliverer interface {
 	Deliver(ctx context.Context, batch []store.Notification) error
 }
 
-// PendingStore is what Dispatch needs of the store.
-type PendingStore interface {
-	Notifications(ctx context.Context, f store.NotificationFilter) ([]store.Notification, error)
-}
+// The summaries of Dispatch.
+const (
+	// PerImage delivers, as Clair does by default, one notification per
+	// image and reason: its most severe vulnerability.
+	PerImage = "per-image"
+	// All delivers every notification.
+	All = "all"
+)
 
-// dispatchPage is how many notifications Dispatch reads at a time.
-const dispatchPage = 1000
+// MessageSize is the most notifications Dispatch puts in one message.
+const MessageSize = 1000
 
-// Dispatch hands every pending notification to d, one batch per diff, in
-// diff order, and returns how many batches it delivered. It stops at the
+// groupsPerRead is how many notification groups Dispatch reads at a time.
+const groupsPerRead = 64
+
+// Dispatch hands the pending notifications to d, diff by diff in diff
+// order, in messages of at most MessageSize: every notification when
+// summary is All, else the most severe of each image and reason
+// (PerImage). It returns how many messages it delivered. It stops at the
 // first failed delivery: what was not delivered stays pending.
-func Dispatch(ctx context.Context, st PendingStore, d Deliverer) (int, error) {
-	var after int64
+func Dispatch(ctx context.Context, st store.GroupReader, d Deliverer, summary string) (int, error) {
+	if summary != PerImage && summary != All {
+		return 0, fmt.Errorf("notify: dispatch: summary %q: want %q or %q", summary, PerImage, All)
+	}
 	var batch []store.Notification
 	n := 0
 	flush := func() error {
@@ -40,22 +52,79 @@ func Dispatch(ctx context.Context, st PendingStore, d Deliverer) (int, error) {
 		batch = nil
 		return nil
 	}
-	for {
-		ns, err := st.Notifications(ctx, store.NotificationFilter{After: after, Limit: dispatchPage, Pending: true})
+	add := func(x store.Notification) error {
+		if len(batch) == MessageSize || len(batch) > 0 && batch[0].Diff != x.Diff {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		batch = append(batch, x)
+		return nil
+	}
+	for from := int64(0); ; {
+		gs, err := st.NotificationGroups(ctx, store.GroupFilter{From: from, Limit: groupsPerRead, Pending: true})
 		if err != nil {
 			return n, fmt.Errorf("notify: dispatch: %w", err)
 		}
-		for _, x := range ns {
-			if len(batch) > 0 && batch[0].Diff != x.Diff {
-				if err := flush(); err != nil {
-					return n, err
-				}
+		for i := range gs {
+			if err := eachPending(&gs[i], summary == PerImage, add); err != nil {
+				return n, err
 			}
-			batch = append(batch, x)
 		}
-		if len(ns) < dispatchPage {
+		if len(gs) < groupsPerRead {
 			return n, flush()
 		}
-		after = ns[len(ns)-1].ID
+		from = gs[len(gs)-1].ID + 1
 	}
+}
+
+// eachPending calls fn with the pending notifications of g, in order, or,
+// when perImage, with the most severe of each image and reason.
+func eachPending(g *store.NotificationGroup, perImage bool, fn func(store.Notification) error) error {
+	nc := int64(len(g.Changes))
+	if nc == 0 {
+		return nil
+	}
+	var whole []int64 // the most severe change of each reason, when all of an image's are pending
+	for mi := g.Acked / nc; mi < int64(len(g.Manifests)); mi++ {
+		first := max(g.Acked-mi*nc, 0) // the first pending change of image mi
+		var cs []int64
+		switch {
+		case !perImage:
+			for c := first; c < nc; c++ {
+				cs = append(cs, c)
+			}
+		case first > 0:
+			cs = mostSevere(g.Changes, first)
+		default:
+			if whole == nil {
+				whole = mostSevere(g.Changes, 0)
+			}
+			cs = whole
+		}
+		for _, c := range cs {
+			if err := fn(g.Notification(mi*nc + c)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// mostSevere returns the index of the most severe of changes[first:] of
+// each reason (the first of equals), added before removed.
+func mostSevere(changes []store.Change, first int64) []int64 {
+	var out []int64
+	for _, reason := range []string{store.Added, store.Removed} {
+		best := int64(-1)
+		for c := first; c < int64(len(changes)); c++ {
+			if changes[c].Reason == reason && (best < 0 || changes[c].Severity > changes[best].Severity) {
+				best = c
+			}
+		}
+		if best >= 0 {
+			out = append(out, best)
+		}
+	}
+	return out
 }

@@ -1,10 +1,12 @@
 // Package notify turns update diffs into notifications: for each diff it
-// finds the indexed images holding the package keys of the records it
-// added or removed (through the store's package-key index, reading no
-// layer), re-checks the version ranges with the matcher, and records one
-// notification per (image, vulnerability, added|removed) in the store's
-// outbox. The first diff of an updater is its baseline and notifies
-// nothing.
+// finds the indexed images holding a package version that the records it
+// added or removed affect (through the store's package index: each
+// version under the records' keys is matched once, no report or layer is
+// read), and records one notification per (image, vulnerability,
+// added|removed) in the store's outbox, in sets of images that get the
+// same changes. The first diff of an updater is its baseline and
+// notifies nothing. Dispatch hands the pending notifications to the
+// deliverers, summarised per image or not.
 package notify
 
 import (
@@ -14,43 +16,61 @@ import (
 	"slices"
 
 	"github.com/strata-scan/strata"
-	"github.com/strata-scan/strata/internal/match"
 	"github.com/strata-scan/strata/internal/store"
 )
 
-// Store is what the notifier needs of the store, besides match.Source.
+// Store is what the notifier needs of the store.
 type Store interface {
+	Index
 	UpdateDiffs(ctx context.Context, after int64) ([]strata.UpdateDiff, error)
-	AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error)
 	NotifyProgress(ctx context.Context) (*store.NotifyProgress, error)
-	PutNotifications(ctx context.Context, diff int64, updater string, ns []store.Notification) (bool, error)
+	PutNotifications(ctx context.Context, diff int64, updater string, n *store.DiffNotifications) (bool, error)
 	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)
 }
 
 // Notifier records the notifications of the update diffs not yet
 // processed.
 type Notifier struct {
-	Store  Store
-	Source match.Source // the current records, to tell which pairs are new
-	Log    *slog.Logger
+	Store Store
+	Log   *slog.Logger
 }
 
 // Summary is what one Run recorded.
 type Summary struct {
 	Diffs     int // diffs processed
 	Baselines int // of which the first of their updater
-	// Notifications lists the notifications recorded, IDs unset.
-	Notifications []store.Notification
-	Busy          bool // another process was notifying: nothing was done
+	// Recorded holds the notifications of each diff processed but the
+	// baselines.
+	Recorded []*store.DiffNotifications
+	Busy     bool // another process was notifying: nothing was done
+}
+
+// Notifications counts the notifications recorded.
+func (s *Summary) Notifications() int64 {
+	var n int64
+	for _, dn := range s.Recorded {
+		n += dn.Count()
+	}
+	return n
 }
 
 // Added counts the distinct vulnerabilities and images of the "added"
 // notifications.
 func (s *Summary) Added() (vulns, images int) {
 	vs, ms := map[string]bool{}, map[strata.Digest]bool{}
-	for _, n := range s.Notifications {
-		if n.Reason == store.Added {
-			vs[n.Vulnerability], ms[n.Manifest] = true, true
+	for _, dn := range s.Recorded {
+		for _, set := range dn.Sets {
+			added := false
+			for _, c := range set.Changes {
+				if ch := dn.Changes[c]; ch.Reason == store.Added {
+					vs[ch.Vulnerability], added = true, true
+				}
+			}
+			if added {
+				for _, m := range set.Manifests {
+					ms[m] = true
+				}
+			}
 		}
 	}
 	return len(vs), len(ms)
@@ -86,17 +106,17 @@ func (n *Notifier) Run(ctx context.Context) (*Summary, error) {
 }
 
 func (n *Notifier) process(ctx context.Context, d *strata.UpdateDiff, p *store.NotifyProgress, sum *Summary) error {
-	var ns []store.Notification
+	dn := &store.DiffNotifications{}
 	baseline := !slices.Contains(p.Updaters, d.Updater)
 	if baseline {
 		p.Updaters = append(p.Updaters, d.Updater)
 	} else {
 		var err error
-		if ns, err = n.Compute(ctx, d); err != nil {
+		if dn, err = n.Compute(ctx, d); err != nil {
 			return err
 		}
 	}
-	done, err := n.Store.PutNotifications(ctx, d.ID, d.Updater, ns)
+	done, err := n.Store.PutNotifications(ctx, d.ID, d.Updater, dn)
 	if err != nil {
 		return fmt.Errorf("notify: diff %d: %w", d.ID, err)
 	}
@@ -106,9 +126,11 @@ func (n *Notifier) process(ctx context.Context, d *strata.UpdateDiff, p *store.N
 	sum.Diffs++
 	if baseline {
 		sum.Baselines++
+	} else {
+		sum.Recorded = append(sum.Recorded, dn)
 	}
-	sum.Notifications = append(sum.Notifications, ns...)
-	n.logger().Info("diff notified", "diff", d.ID, "updater", d.Updater, "baseline", baseline, "notifications", len(ns))
+	n.logger().Info("diff notified", "diff", d.ID, "updater", d.Updater, "baseline", baseline,
+		"notifications", dn.Count(), "sets", len(dn.Sets))
 	return nil
 }
 

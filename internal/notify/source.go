@@ -2,25 +2,33 @@ package notify
 
 import (
 	"context"
-	"slices"
+	"fmt"
+	"strings"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/match"
+	"github.com/strata-scan/strata/internal/store"
 )
 
-// recordSource is a match.Source over a diff's records only.
-type recordSource map[recordGroup][]strata.Vulnerability
-
-type recordGroup struct {
-	eco              strata.Ecosystem
-	release, pkgName string
+// Index is what finding the images of some records needs of the store.
+type Index interface {
+	// PackageVersions, ManifestsWith and ManifestDigests are
+	// store.Store's.
+	PackageVersions(ctx context.Context, keys []store.PackageKey) ([]store.PackageVersion, error)
+	ManifestsWith(ctx context.Context, versions []int64, digests bool, fn func(store.Holding) error) error
+	ManifestDigests(ctx context.Context, ids []int64) ([]store.IndexedManifest, error)
+	// VulnerabilitiesByID returns every record whose ID or alias is id.
+	VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error)
 }
+
+// recordSource is a match.Source over some records only.
+type recordSource map[store.PackageKey][]strata.Vulnerability
 
 func newRecordSource(vs []strata.Vulnerability) recordSource {
 	s := recordSource{}
 	for _, v := range vs {
-		g := recordGroup{v.Eco, v.Release, v.Package}
-		s[g] = append(s[g], v)
+		k := store.PackageKey{Eco: v.Eco, Release: v.Release, Name: v.Package}
+		s[k] = append(s[k], v)
 	}
 	return s
 }
@@ -28,89 +36,43 @@ func newRecordSource(vs []strata.Vulnerability) recordSource {
 func (s recordSource) Vulnerabilities(_ context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error) {
 	var out []strata.Vulnerability
 	for _, n := range names {
-		out = append(out, s[recordGroup{eco, release, n}]...)
+		out = append(out, s[store.PackageKey{Eco: eco, Release: release, Name: n}]...)
 	}
 	return out, nil
 }
 
-// Covered is true: a group without records simply matches nothing.
+// Covered is true: a key without records simply matches nothing.
 func (s recordSource) Covered(context.Context, strata.Ecosystem, string) (bool, error) {
 	return true, nil
 }
 
-// otherSource is the store's current records of the vulnerabilities ids,
-// but for the records of the diff (by updater and key).
-type otherSource struct {
-	src     match.Source
-	ids     map[string]bool
-	exclude map[string]bool
+// keys lists the distinct package keys of s's records.
+func (s recordSource) keys() []store.PackageKey {
+	out := make([]store.PackageKey, 0, len(s))
+	for k := range s {
+		out = append(out, k)
+	}
+	return out
 }
 
-func (s *otherSource) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error) {
-	vs, err := s.src.Vulnerabilities(ctx, eco, release, names)
+// matchVersion returns the findings of the records of src on the package
+// version v, as the matcher finds them on an image holding it.
+func matchVersion(ctx context.Context, src match.Source, v store.PackageVersion) ([]strata.Finding, error) {
+	r := &strata.IndexReport{Distribution: releaseDistribution(v.Release), Packages: []strata.Package{v.Package}}
+	res, err := match.Match(ctx, src, r, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s %s %s: %w", v.Release, v.Package.Name, v.Package.Version, err)
 	}
-	return slices.DeleteFunc(vs, func(v strata.Vulnerability) bool {
-		return !s.ids[v.ID] || s.exclude[recordKey(v)]
-	}), nil
+	return res.Findings, nil
 }
 
-func (s *otherSource) Covered(context.Context, strata.Ecosystem, string) (bool, error) {
-	return true, nil
-}
-
-// recordKey identifies a record among every updater's.
-func recordKey(v strata.Vulnerability) string { return v.Updater + "\x00" + v.Key() }
-
-// recordKeys lists the record keys of updater's records vs.
-func recordKeys(updater string, vs []strata.Vulnerability) map[string]bool {
-	m := make(map[string]bool, len(vs))
-	for _, v := range vs {
-		v.Updater = updater
-		m[recordKey(v)] = true
+// releaseDistribution returns a distribution whose Release is release
+// ("debian:12" → ID debian, VERSION_ID 12; "" → none), for matching a
+// package version stored with its release alone.
+func releaseDistribution(release string) *strata.Distribution {
+	if release == "" {
+		return nil
 	}
-	return m
-}
-
-// cachedSource is src with its records memoized per package key, so that
-// the images of one diff read each key's records once.
-type cachedSource struct {
-	src  match.Source
-	recs map[recordGroup][]strata.Vulnerability
-}
-
-func newCachedSource(src match.Source) *cachedSource {
-	return &cachedSource{src: src, recs: map[recordGroup][]strata.Vulnerability{}}
-}
-
-func (s *cachedSource) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error) {
-	var missing []string
-	for _, n := range names {
-		if _, ok := s.recs[recordGroup{eco, release, n}]; !ok && !slices.Contains(missing, n) {
-			missing = append(missing, n)
-		}
-	}
-	if len(missing) > 0 {
-		vs, err := s.src.Vulnerabilities(ctx, eco, release, missing)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range missing {
-			s.recs[recordGroup{eco, release, n}] = nil
-		}
-		for _, v := range vs {
-			g := recordGroup{eco, release, v.Package}
-			s.recs[g] = append(s.recs[g], v)
-		}
-	}
-	var out []strata.Vulnerability
-	for _, n := range names {
-		out = append(out, s.recs[recordGroup{eco, release, n}]...)
-	}
-	return out, nil
-}
-
-func (s *cachedSource) Covered(ctx context.Context, eco strata.Ecosystem, release string) (bool, error) {
-	return s.src.Covered(ctx, eco, release)
+	id, version, _ := strings.Cut(release, ":")
+	return &strata.Distribution{ID: id, VersionID: version}
 }

@@ -85,6 +85,26 @@ type Vulnerability struct {
 	FixedInVersion     string          `json:"fixed_in_version"`
 	State              strata.State    `json:"state"`
 	CVSS               []strata.CVSS   `json:"cvss,omitempty"`
+	// NVD is strata's addition: the NVD's CVSS scores and CWE ids of the
+	// CVEs the vulnerability's records name (NormalizedSeverity stays the
+	// vendor's).
+	NVD []strata.NVDEntry `json:"nvd,omitempty"`
+	// Sources is strata's addition for a vulnerability that several feed
+	// records name (the PYSEC and the GHSA record of one CVE): one entry
+	// per record, this entry's own record first. Empty when one record
+	// names it.
+	Sources []Source `json:"sources,omitempty"`
+}
+
+// Source is one of the feed records that name a vulnerability.
+type Source struct {
+	Updater            string          `json:"updater"`
+	Name               string          `json:"name"`
+	Severity           string          `json:"severity"`
+	NormalizedSeverity strata.Severity `json:"normalized_severity"`
+	FixedInVersion     string          `json:"fixed_in_version"`
+	State              strata.State    `json:"state"`
+	Links              string          `json:"links"`
 }
 
 // Reason says why a package matched a vulnerability.
@@ -97,6 +117,9 @@ type Reason struct {
 	// Symbols is strata's addition for Go findings: "symbol present",
 	// "symbol absent" or "unknown (stripped)" (see strata.Reason).
 	Symbols string `json:"symbols,omitempty"`
+	// Also holds the reasons of the other records that name the same
+	// vulnerability for this package (see Vulnerability.Sources).
+	Also []Reason `json:"also,omitempty"`
 }
 
 // Build assembles the report of an index report and its match result.
@@ -130,26 +153,32 @@ func Build(ir *strata.IndexReport, res *match.Result) *VulnerabilityReport {
 		})
 	}
 	vulnIDs := map[string]string{}
-	for _, f := range res.Findings {
-		pid := pkgIDs[f.Package.Key()]
-		v := f.Vulnerability
-		key := v.Updater + "|" + v.Key()
-		vid, ok := vulnIDs[key]
+	for _, g := range groupFindings(res.Findings) {
+		pid := pkgIDs[g.primary().Package.Key()]
+		vid, ok := vulnIDs[g.key()]
 		if !ok {
 			vid = strconv.Itoa(len(vulnIDs) + 1)
-			vulnIDs[key] = vid
-			vr.Vulnerabilities[vid] = vulnerability(vid, v, vr.Distributions[distID])
+			vulnIDs[g.key()] = vid
+			vr.Vulnerabilities[vid] = vulnerability(vid, g, vr.Distributions[distID])
 		}
 		vr.PackageVulnerabilities[pid] = append(vr.PackageVulnerabilities[pid], vid)
 		if vr.Reasons[pid] == nil {
 			vr.Reasons[pid] = map[string]Reason{}
 		}
-		vr.Reasons[pid][vid] = Reason{
-			Updater: f.Reason.Updater, Record: f.Reason.Record, Release: v.Release,
-			Range: f.Reason.Range, Comparison: f.Reason.Comparison, Symbols: f.Reason.Symbols,
+		r := reason(g.primary())
+		for _, f := range g[1:] {
+			r.Also = append(r.Also, reason(f))
 		}
+		vr.Reasons[pid][vid] = r
 	}
 	return vr
+}
+
+func reason(f strata.Finding) Reason {
+	return Reason{
+		Updater: f.Reason.Updater, Record: f.Reason.Record, Release: f.Vulnerability.Release,
+		Range: f.Reason.Range, Comparison: f.Reason.Comparison, Symbols: f.Reason.Symbols,
+	}
 }
 
 func distribution(id string, d *strata.Distribution) Distribution {
@@ -168,20 +197,33 @@ func clairPackage(id string, p strata.Package, d *strata.Distribution) Package {
 	return cp
 }
 
-func vulnerability(id string, v strata.Vulnerability, d Distribution) Vulnerability {
+// vulnerability is the entry of a group: its primary record's, with the
+// severity of its most severe record, the aliases of all its records and,
+// when it has several, their sources.
+func vulnerability(id string, g group, d Distribution) Vulnerability {
+	v, sev := g.primary().Vulnerability, g.severest()
 	kind := "binary"
 	if v.SourcePackage {
 		kind = "source"
 	}
 	out := Vulnerability{
-		ID: id, Updater: v.Updater, Name: v.ID, Aliases: append([]string{}, v.Aliases...),
+		ID: id, Updater: v.Updater, Name: v.ID, Aliases: g.aliases(),
 		Description: v.Description, Issued: v.Published, Links: strings.Join(v.Links, " "),
-		Severity: v.VendorSeverity, NormalizedSeverity: v.Severity,
+		Severity: sev.VendorSeverity, NormalizedSeverity: sev.Severity,
 		Package:        &Package{Name: v.Package, Kind: kind},
-		FixedInVersion: v.FixedVersion, State: v.State, CVSS: v.CVSS,
+		FixedInVersion: v.FixedVersion, State: v.State, CVSS: sev.CVSS, NVD: nvdEntries(g),
 	}
 	if d.ID != "" {
 		out.Distribution = &d
+	}
+	if len(g) > 1 {
+		for _, f := range g {
+			s := f.Vulnerability
+			out.Sources = append(out.Sources, Source{
+				Updater: s.Updater, Name: s.ID, Severity: s.VendorSeverity, NormalizedSeverity: s.Severity,
+				FixedInVersion: s.FixedVersion, State: s.State, Links: strings.Join(s.Links, " "),
+			})
+		}
 	}
 	return out
 }

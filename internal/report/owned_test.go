@@ -41,7 +41,7 @@ func TestOwnedBy(t *testing.T) {
 		t.Fatal(err)
 	}
 	row := strings.Fields(strings.Split(b.String(), "\n")[1])
-	wantRow := []string{"requests", "2.28.1", "(deb", "python3-requests)", "GHSA-j8r2-6x86-q33q", "Medium", "2.31.0", "0a"}
+	wantRow := []string{"requests", "2.28.1", "(deb", "python3-requests)", "GHSA-j8r2-6x86-q33q", "Medium", "-", "2.31.0", "0a"}
 	if diff := cmp.Diff(wantRow, row); diff != "" {
 		t.Errorf("table row (-want +got):\n%s", diff)
 	}

@@ -13,21 +13,28 @@ import (
 )
 
 // Table writes the findings grouped by package: installed version,
-// vulnerability, severity, fixed version (or "unfixed") and the layer that
-// introduced the package, then a one-line summary.
+// vulnerability, the vendor's severity, the NVD's score beside it ("7.5
+// (3.1)": the highest of its CVEs', "-" when the NVD has none), fixed
+// version (or "unfixed") and the layer that introduced the package, then
+// a one-line summary. A vulnerability that several feed records name is
+// one row: its records' ids, the primary's first ("GHSA-2wrh-6pvc-2jm9,
+// GO-2023-1988"), the highest of their severities and the primary's fixed
+// version, the latest (see group).
 func Table(w io.Writer, ir *strata.IndexReport, res *match.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PACKAGE\tINSTALLED\tVULNERABILITY\tSEVERITY\tFIXED IN\tLAYER")
-	fs := slices.Clone(res.Findings)
-	slices.SortStableFunc(fs, func(a, b strata.Finding) int {
+	fmt.Fprintln(tw, "PACKAGE\tINSTALLED\tVULNERABILITY\tSEVERITY\tNVD\tFIXED IN\tLAYER")
+	gs := groupFindings(res.Findings)
+	slices.SortStableFunc(gs, func(a, b group) int {
+		fa, fb := a.primary(), b.primary()
 		return cmp.Or(
-			strings.Compare(a.Package.Name, b.Package.Name),
-			cmp.Compare(b.Vulnerability.Severity, a.Vulnerability.Severity),
-			strings.Compare(a.Vulnerability.ID, b.Vulnerability.ID),
+			strings.Compare(fa.Package.Name, fb.Package.Name),
+			cmp.Compare(b.severest().Severity, a.severest().Severity),
+			strings.Compare(fa.Vulnerability.ID, fb.Vulnerability.ID),
 		)
 	})
 	prev := ""
-	for _, f := range fs {
+	for _, g := range gs {
+		f := g.primary()
 		name, ver := f.Package.Name, installed(f.Package)
 		if f.Package.Key() == prev {
 			name, ver = "", ""
@@ -40,8 +47,8 @@ func Table(w io.Writer, ir *strata.IndexReport, res *match.Result) error {
 				fixed = "wont-fix"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", name, ver, f.Vulnerability.ID,
-			f.Vulnerability.Severity, fixed, f.Package.IntroducedIn.Short())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, ver, strings.Join(g.names(), ", "),
+			g.severest().Severity, nvdCell(nvdEntries(g)), fixed, f.Package.IntroducedIn.Short())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -65,13 +72,15 @@ func installed(p strata.Package) string {
 }
 
 // Summary is one line: how many findings of each severity in how many
-// packages.
+// packages, a vulnerability that several records name counted once per
+// package.
 func Summary(ir *strata.IndexReport, res *match.Result) string {
 	counts := map[strata.Severity]int{}
 	pkgs := map[string]bool{}
-	for _, f := range res.Findings {
-		counts[f.Vulnerability.Severity]++
-		pkgs[f.Package.Key()] = true
+	gs := groupFindings(res.Findings)
+	for _, g := range gs {
+		counts[g.severest().Severity]++
+		pkgs[g.primary().Package.Key()] = true
 	}
 	var parts []string
 	for s := strata.Critical; s >= strata.Unknown; s-- {
@@ -86,7 +95,7 @@ func Summary(ir *strata.IndexReport, res *match.Result) string {
 			dist = ir.Distribution.Release()
 		}
 	}
-	line := fmt.Sprintf("%d findings in %d of %d packages (%s)", len(res.Findings), len(pkgs), len(ir.Packages), dist)
+	line := fmt.Sprintf("%d findings in %d of %d packages (%s)", len(gs), len(pkgs), len(ir.Packages), dist)
 	if len(parts) > 0 {
 		line += ": " + strings.Join(parts, ", ")
 	}

@@ -1,8 +1,10 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/strata-scan/strata"
 )
@@ -45,11 +47,33 @@ func RealFiles(files FileSet, paths []string) []string {
 	return out
 }
 
+// Sectioner is implemented by file sets that can read part of a file
+// without holding all of it in memory: Section returns a reader of a
+// wanted file's bytes (links followed, as ReadFile does) that reads only
+// the bytes asked for, from wherever the file set keeps them.
+type Sectioner interface {
+	Section(path string) (*io.SectionReader, error)
+}
+
+// Section returns a reader of a file of files: the file set's own when it
+// is a Sectioner, else one over the bytes of ReadFile.
+func Section(files FileSet, path string) (*io.SectionReader, error) {
+	if s, ok := files.(Sectioner); ok {
+		return s.Section(path)
+	}
+	b, err := files.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return io.NewSectionReader(bytes.NewReader(b), 0, int64(len(b))), nil
+}
+
 // RealDatabases lists every file of files that wants accepts in the
 // report's Databases, so that it replaces what lower layers found at the
-// same path, and reads each of their RealFiles, in order, for read to turn
-// into packages; read logs what it skips. name prefixes errors.
-func RealDatabases(ctx context.Context, name string, files FileSet, wants func(string) bool, read func(path string, b []byte) []strata.Package) (*strata.LayerReport, error) {
+// same path, and hands each of their RealFiles, in order, to read to turn
+// into packages, as a Section: read takes from it only the bytes it
+// needs. read logs what it skips. name prefixes errors.
+func RealDatabases(ctx context.Context, name string, files FileSet, wants func(string) bool, read func(path string, r *io.SectionReader) []strata.Package) (*strata.LayerReport, error) {
 	rep := &strata.LayerReport{}
 	for _, p := range files.Paths() {
 		if wants(p) {
@@ -60,11 +84,11 @@ func RealDatabases(ctx context.Context, name string, files FileSet, wants func(s
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := files.ReadFile(p)
+		r, err := Section(files, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: read %s: %w", name, p, err)
 		}
-		rep.Packages = append(rep.Packages, read(p, b)...)
+		rep.Packages = append(rep.Packages, read(p, r)...)
 	}
 	return rep, nil
 }

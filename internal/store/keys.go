@@ -19,24 +19,62 @@ type PackageKey struct {
 	Release, Name string
 }
 
-// PackageKeys lists the distinct keys of r's packages and of their source
-// packages, with the release the matcher looks them up under. The stores
-// keep them per manifest so that the images a new record affects are
-// found without reading any layer.
-func PackageKeys(r *strata.IndexReport) []PackageKey {
-	seen := map[PackageKey]bool{}
-	var keys []PackageKey
-	for _, p := range r.Packages {
-		release := strata.ReleaseFor(p.Eco, r.Distribution)
-		for _, name := range []string{p.Name, p.SourceName} {
-			k := PackageKey{p.Eco, release, name}
-			if name != "" && !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
+// PackageVersion is an installed package version as the stores keep it:
+// the fields of Package that matching reads (name, version, arch,
+// ecosystem, source name and version, module), and the release it is
+// looked up under.
+type PackageVersion struct {
+	ID      int64 // the store's
+	Release string
+	Package strata.Package
+}
+
+// PackageRow is what the stores keep of an installed package: the fields
+// of PackageVersion (the release as the matcher looks the package up)
+// and the layer that introduced it, as its index in the report's layers
+// (-1 when it is none of them).
+type PackageRow struct {
+	Eco           string `json:"e"`
+	Release       string `json:"r"`
+	Name          string `json:"n"`
+	Version       string `json:"v"`
+	SourceName    string `json:"sn"`
+	SourceVersion string `json:"sv"`
+	Arch          string `json:"a"`
+	Module        string `json:"m"`
+	Layer         int    `json:"l"`
+}
+
+// PackageRows returns the rows that the stores keep of r's packages.
+func PackageRows(r *strata.IndexReport) []PackageRow {
+	layers := map[strata.Digest]int{}
+	for i := len(r.Layers) - 1; i >= 0; i-- { // the first of a layer listed twice
+		layers[r.Layers[i].Digest] = i
 	}
-	return keys
+	rows := make([]PackageRow, len(r.Packages))
+	for i, p := range r.Packages {
+		layer, ok := layers[p.IntroducedIn]
+		if !ok {
+			layer = -1
+		}
+		rows[i] = PackageRow{Eco: string(p.Eco), Release: strata.ReleaseFor(p.Eco, r.Distribution), Name: p.Name,
+			Version: p.Version, SourceName: p.SourceName, SourceVersion: p.SourceVersion, Arch: p.Arch, Module: p.Module, Layer: layer}
+	}
+	return rows
+}
+
+// IndexedManifest is a manifest and the number the stores give it.
+type IndexedManifest struct {
+	ID     int64
+	Digest strata.Digest
+}
+
+// Holding says that a manifest holds a package version: by the numbers
+// the stores give them and, when asked for, by digest, with the layer that
+// introduced the version there.
+type Holding struct {
+	Version, Manifest int64
+	Digest, Layer     strata.Digest
 }
 
 // LastByKey returns the Key of each of vulns, and the indices of vulns in

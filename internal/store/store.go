@@ -71,20 +71,35 @@ type Store interface {
 	ReplaceVulnerabilities(ctx context.Context, updater, fingerprint string, vulns []strata.Vulnerability) (*strata.UpdateDiff, error)
 	// Vulnerabilities returns every record, of any updater, for the
 	// ecosystem and release ("" for language ecosystems) whose Package is
-	// one of names.
+	// one of names. Records of no ecosystem (the NVD's, which only enrich
+	// findings) are never returned.
 	Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error)
 	// UpdaterVulnerabilities returns the updater's whole stored set, sorted
 	// by key (as ReplaceVulnerabilities stored it): the base an incremental
 	// update applies its changes to, and what a database export writes.
 	UpdaterVulnerabilities(ctx context.Context, updater string) ([]strata.Vulnerability, error)
+	// VulnerabilitiesByIDs returns the updater's records whose ID (not an
+	// alias) is one of ids, sorted by key, in one query however many ids
+	// a report names (the NVD's records that enrich its findings).
+	VulnerabilitiesByIDs(ctx context.Context, updater string, ids []string) ([]strata.Vulnerability, error)
 	// Covered reports whether any updater holds at least one record for
 	// the ecosystem and release (release "" for language ecosystems), so
 	// that "no data for this distribution" is told apart from "no
-	// findings". It must be cheap (an indexed EXISTS query).
+	// findings". It must be cheap (an indexed EXISTS query). Records of
+	// no ecosystem cover nothing: Covered("", …) is false.
 	Covered(ctx context.Context, eco strata.Ecosystem, release string) (bool, error)
 	// UpdaterStatus returns what is known about a feed; a feed never run
 	// has a zero status with its name, not an error.
 	UpdaterStatus(ctx context.Context, updater string) (*UpdaterStatus, error)
+	// UpdaterStatuses returns, sorted by name, the status of every feed
+	// that was ever run or imported (successfully or not).
+	UpdaterStatuses(ctx context.Context) ([]UpdaterStatus, error)
+	// ImportVulnerabilities is ReplaceVulnerabilities for a feed's set
+	// read from a database export, except that the status records
+	// lastSuccess (when the set was fetched from its upstream) as the
+	// last success, so that the feed's age is its data's, not the
+	// import's.
+	ImportVulnerabilities(ctx context.Context, updater, fingerprint string, lastSuccess time.Time, vulns []strata.Vulnerability) (*strata.UpdateDiff, error)
 	// RecordUpdateFailure notes a failed run without touching the data.
 	RecordUpdateFailure(ctx context.Context, updater string, msg string) error
 	// UpdateDiffs returns the stored diffs with ID > after, oldest first.
@@ -92,23 +107,34 @@ type Store interface {
 
 	// notifications
 
-	// AffectedReports returns, in manifest order, the index reports of the
-	// manifests holding a package under any of keys, in one query.
-	AffectedReports(ctx context.Context, keys []PackageKey) ([]*strata.IndexReport, error)
+	// PackageVersions returns, in ID order, the distinct package versions
+	// that indexed manifests hold under any of keys (by name or by source
+	// name), reading no report.
+	PackageVersions(ctx context.Context, keys []PackageKey) ([]PackageVersion, error)
+	// ManifestsWith calls fn, in version order, with each manifest holding
+	// one of the package versions (by ID), by its number and, when
+	// digests is set, by digest with the layer that introduced the
+	// version there ("" when unknown); it stops at fn's first error.
+	ManifestsWith(ctx context.Context, versions []int64, digests bool, fn func(Holding) error) error
+	// ManifestDigests returns, in number order, the numbers and digests of
+	// those of the manifests ids (numbers) that are still indexed.
+	ManifestDigests(ctx context.Context, ids []int64) ([]IndexedManifest, error)
 	// CountManifests counts the indexed manifests.
 	CountManifests(ctx context.Context) (int, error)
 	// NotifyProgress returns the diffs the notifier has processed.
 	NotifyProgress(ctx context.Context) (*NotifyProgress, error)
 	// PutNotifications records, in one transaction, that diff (of
-	// updater) was processed and its notifications, their ID and Created
-	// set by the store. It returns false and records nothing when the
-	// diff was processed before.
-	PutNotifications(ctx context.Context, diff int64, updater string, ns []Notification) (bool, error)
-	// Notifications returns the notifications f selects, in ID order.
-	Notifications(ctx context.Context, f NotificationFilter) ([]Notification, error)
-	// AckNotifications marks the notifications ids as delivered, now,
-	// and returns how many were pending.
-	AckNotifications(ctx context.Context, ids []int64) (int, error)
+	// updater) was processed and its notifications: a group per set of
+	// n (split as SplitSets splits them), in order. It returns false and
+	// records nothing when the diff was processed before.
+	PutNotifications(ctx context.Context, diff int64, updater string, n *DiffNotifications) (bool, error)
+	// NotificationGroups returns the groups f selects, in ID order.
+	NotificationGroups(ctx context.Context, f GroupFilter) ([]NotificationGroup, error)
+	// AckNotifications marks delivered, now, the pending notifications of
+	// diff (of every diff when 0) whose ID is through or less, in one
+	// transaction, and returns how many they were. (A group's delivered
+	// pairs are always its first: acknowledgements go in ID order.)
+	AckNotifications(ctx context.Context, diff, through int64) (int64, error)
 	// VulnerabilitiesByID returns every record, of any updater, whose ID
 	// or one of whose aliases is id.
 	VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error)

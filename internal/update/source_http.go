@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,8 +65,35 @@ func fetchURL(ctx context.Context, client *http.Client, loc string, prev Fingerp
 
 // get sends the request, retrying politely; the response is 200 or 304.
 func get(ctx context.Context, client *http.Client, loc string, prev Fingerprint) (*http.Response, error) {
+	return send(ctx, client, loc, func() (*http.Request, error) { return newRequest(ctx, loc, prev) }, nil)
+}
+
+// Get sends a GET for loc (an API's page: not conditional) with header
+// added, retrying as feed downloads are retried: on 429 Too Many Requests
+// and 503 Service Unavailable, and on the statuses of alsoRetry (the NVD
+// answers 403 to a client over its rate limit), after the server's
+// Retry-After or a doubling back-off. The response is 200 OK; any other
+// status is an error naming loc. client nil is http.DefaultClient.
+func Get(ctx context.Context, client *http.Client, loc string, header http.Header, alsoRetry ...int) (*http.Response, error) {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	return send(ctx, client, loc, func() (*http.Request, error) {
+		req, err := newRequest(ctx, loc, "")
+		if err == nil {
+			for k, vs := range header {
+				req.Header[k] = vs
+			}
+		}
+		return req, err
+	}, alsoRetry)
+}
+
+// send sends the requests newReq makes until one is answered 200 or 304,
+// or a failure is not worth retrying.
+func send(ctx context.Context, client *http.Client, loc string, newReq func() (*http.Request, error), alsoRetry []int) (*http.Response, error) {
 	for try := 1; ; try++ {
-		req, err := newRequest(ctx, loc, prev)
+		req, err := newReq()
 		if err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", loc, err)
 		}
@@ -81,11 +109,11 @@ func get(ctx context.Context, client *http.Client, loc string, prev Fingerprint)
 		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
-		wait, err := retryDelay(resp, try)
+		wait, err := retryDelay(resp, try, alsoRetry)
 		if err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", loc, err)
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", loc, err)
 		}
 	}
@@ -93,8 +121,9 @@ func get(ctx context.Context, client *http.Client, loc string, prev Fingerprint)
 
 // retryDelay is how long to wait before trying again after the failed
 // response resp to the try'th request, or the error to report.
-func retryDelay(resp *http.Response, try int) (time.Duration, error) {
-	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+func retryDelay(resp *http.Response, try int, alsoRetry []int) (time.Duration, error) {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable &&
+		!slices.Contains(alsoRetry, resp.StatusCode) {
 		return 0, errors.New(resp.Status)
 	}
 	if try == maxTries {
@@ -157,7 +186,8 @@ func retryAfter(s string, now time.Time) (time.Duration, bool) {
 	return max(t.Sub(now), 0), true
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d, or returns ctx's error when ctx ends first.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -1,8 +1,8 @@
-// Package amqp delivers notifications to a message broker (RabbitMQ): one
-// persistent message per update diff carrying the webhook's body
-// ({"notification_id", "callback"}) and its HMAC-SHA256 signature header,
-// published with publisher confirms, so that Deliver returns only once the
-// broker has taken the message.
+// Package amqp delivers notifications to a message broker (RabbitMQ):
+// each message of an update diff is a persistent message carrying the
+// webhook's body ({"notification_id", "callback", "notifications"}) and
+// its HMAC-SHA256 signature header, published with publisher confirms, so
+// that Deliver returns only once the broker has taken the message.
 package amqp
 
 import (
@@ -31,13 +31,13 @@ type Deliverer struct {
 	returns chan amqp091.Return // messages the broker could not route
 }
 
-// Deliver publishes the message of batch's diff and waits for the
-// broker's confirmation.
+// Deliver publishes the message of batch (notifications of one diff) and
+// waits for the broker's confirmation.
 func (d *Deliverer) Deliver(ctx context.Context, batch []store.Notification) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	body, err := webhook.Message(d.Callback, batch[0].Diff)
+	body, err := webhook.Message(d.Callback, batch)
 	if err != nil {
 		return fmt.Errorf("amqp: %w", err)
 	}
@@ -49,7 +49,7 @@ func (d *Deliverer) Deliver(ctx context.Context, batch []store.Notification) err
 	conf, err := d.ch.PublishWithDeferredConfirmWithContext(ctx, d.Exchange, d.RoutingKey, true, false, amqp091.Publishing{
 		ContentType:  "application/json",
 		DeliveryMode: amqp091.Persistent,
-		MessageId:    fmt.Sprint(batch[0].Diff),
+		MessageId:    fmt.Sprintf("%d-%d", batch[0].Diff, batch[0].ID), // a diff may take several messages
 		Headers:      amqp091.Table{webhook.SignatureHeader: webhook.Sign(d.Secret, body)},
 		Body:         body,
 	})

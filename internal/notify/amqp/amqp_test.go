@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	amqp091 "github.com/rabbitmq/amqp091-go"
+	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/notify/webhook"
 	"github.com/strata-scan/strata/internal/store"
 )
@@ -47,7 +48,8 @@ func TestDeliver(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	for _, diff := range []int64{42, 43} {
-		if err := d.Deliver(ctx, []store.Notification{{ID: 1, Diff: diff}}); err != nil {
+		n := store.Notification{ID: diff << 24, Diff: diff, Manifest: "sha256:01", Vulnerability: "CVE-1", Reason: store.Added, Severity: strata.High}
+		if err := d.Deliver(ctx, []store.Notification{n}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,9 +73,13 @@ func TestDeliver(t *testing.T) {
 			t.Fatal("no message received")
 		}
 	}
+	note := func(id string) []webhook.Notification {
+		return []webhook.Notification{{ID: id, Manifest: "sha256:01", Reason: "added",
+			Vulnerability: webhook.VulnSummary{Name: "CVE-1", NormalizedSeverity: "High"}}}
+	}
 	want := []webhook.Body{
-		{NotificationID: "42", Callback: "http://strata.example:8080/notifier/api/v1/notification/42"},
-		{NotificationID: "43", Callback: "http://strata.example:8080/notifier/api/v1/notification/43"},
+		{NotificationID: "42", Callback: "http://strata.example:8080/notifier/api/v1/notification/42", Notifications: note("704643072")},
+		{NotificationID: "43", Callback: "http://strata.example:8080/notifier/api/v1/notification/43", Notifications: note("721420288")},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("messages (-want +got):\n%s", diff)

@@ -32,11 +32,11 @@ func TestCrashNotifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := (&notify.Notifier{Store: st, Source: st}).Run(context.Background())
+	sum, err := (&notify.Notifier{Store: st}).Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("recorded %d\n", len(sum.Notifications))
+	fmt.Printf("recorded %d\n", sum.Notifications())
 	time.Sleep(time.Minute) // killed here, before delivering
 }
 
@@ -72,7 +72,7 @@ func TestCrash(t *testing.T) {
 	cmd.Wait()
 
 	// The restarted notifier finds nothing new to record, and delivers.
-	sum, err := (&notify.Notifier{Store: st, Source: st}).Run(ctx)
+	sum, err := (&notify.Notifier{Store: st}).Run(ctx)
 	if err != nil || sum.Diffs != 0 {
 		t.Fatalf("after the restart: %+v, %v; want no diff processed again", sum, err)
 	}
@@ -82,7 +82,7 @@ func TestCrash(t *testing.T) {
 	defer srv.Close()
 	d := deliverer(srv, 4, new([]time.Duration))
 	for _, want := range []int{1, 0} {
-		if got, err := notify.Dispatch(ctx, st, d); err != nil || got != want {
+		if got, err := notify.Dispatch(ctx, st, d, notify.PerImage); err != nil || got != want {
 			t.Errorf("Dispatch = %d, %v; want %d", got, err, want)
 		}
 	}

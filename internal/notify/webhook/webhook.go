@@ -1,9 +1,13 @@
-// Package webhook delivers notifications as Clair's notifier does: one
-// HTTP POST per update diff of a JSON body {"notification_id",
-// "callback"}, where the callback is strata's URL at which the receiver
-// pages through the diff's notifications and acknowledges them with
-// DELETE. The body is signed with HMAC-SHA256 (SignatureHeader); failed
-// posts are retried with exponential back-off and jitter.
+// Package webhook delivers notifications as Clair's notifier does: an
+// HTTP POST of a JSON body {"notification_id", "callback"} per update
+// diff, where the callback is strata's URL at which the receiver pages
+// through the diff's notifications and acknowledges them with DELETE. The
+// body also carries the notifications of the message (a summary, one per
+// image and reason, or all of them, as the notifier is configured) under
+// "notifications", in the shape of the callback's pages; a diff with more
+// than one message's worth is posted in several. The body is signed with
+// HMAC-SHA256 (SignatureHeader); failed posts are retried with exponential
+// back-off and jitter.
 package webhook
 
 import (
@@ -13,6 +17,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -21,6 +26,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/store"
 )
 
@@ -32,21 +38,62 @@ const SignatureHeader = "X-Strata-Signature"
 // notification's callback; the notification ID follows it.
 const CallbackPath = "/notifier/api/v1/notification/"
 
-// Body is what is posted (Clair's webhook body).
+// Body is what is posted: Clair's webhook body, and the notifications of
+// this message.
 type Body struct {
-	NotificationID string `json:"notification_id"`
-	Callback       string `json:"callback"`
+	NotificationID string         `json:"notification_id"`
+	Callback       string         `json:"callback"`
+	Notifications  []Notification `json:"notifications"`
 }
 
-// Message is the encoded Body of the notification of diff, whose
-// callback is under the base URL callback.
-func Message(callback string, diff int64) ([]byte, error) {
-	id := strconv.FormatInt(diff, 10)
+// Notification is one (image, vulnerability, reason), as Clair's notifier
+// shows it: in a message and in the pages of its callback.
+type Notification struct {
+	ID            string        `json:"id"`
+	Manifest      strata.Digest `json:"manifest"`
+	Reason        string        `json:"reason"`
+	Vulnerability VulnSummary   `json:"vulnerability"`
+}
+
+// VulnSummary names the vulnerability and the package it affects.
+type VulnSummary struct {
+	Name               string         `json:"name"`
+	Updater            string         `json:"updater"`
+	NormalizedSeverity string         `json:"normalized_severity"`
+	Package            PackageSummary `json:"package"`
+}
+
+// PackageSummary is the affected package.
+type PackageSummary struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// NewNotification returns n in Clair's shape.
+func NewNotification(n store.Notification) Notification {
+	return Notification{
+		ID: strconv.FormatInt(n.ID, 10), Manifest: n.Manifest, Reason: n.Reason,
+		Vulnerability: VulnSummary{Name: n.Vulnerability, Updater: n.Updater, NormalizedSeverity: n.Severity.String(),
+			Package: PackageSummary{Name: n.Package, Version: n.Version}},
+	}
+}
+
+// Message is the encoded Body of a message of batch (notifications of one
+// diff), whose callback is under the base URL callback.
+func Message(callback string, batch []store.Notification) ([]byte, error) {
+	if len(batch) == 0 {
+		return nil, errors.New("a message of no notification")
+	}
+	id := strconv.FormatInt(batch[0].Diff, 10)
 	cb, err := url.JoinPath(callback, CallbackPath, id)
 	if err != nil {
 		return nil, fmt.Errorf("notification %s: callback %q: %w", id, callback, err)
 	}
-	return json.Marshal(Body{NotificationID: id, Callback: cb})
+	body := Body{NotificationID: id, Callback: cb, Notifications: make([]Notification, len(batch))}
+	for i, n := range batch {
+		body.Notifications[i] = NewNotification(n)
+	}
+	return json.Marshal(body)
 }
 
 // Backoff says how often and how long to retry: the wait after attempt n
@@ -73,15 +120,14 @@ type Deliverer struct {
 	Jitter   func() float64 // in [0, 1)
 }
 
-// Deliver posts one body for the diff of batch (every notification of a
-// batch belongs to one diff), retrying until the receiver answers 2xx or
-// the attempts run out.
+// Deliver posts the message of batch (notifications of one diff),
+// retrying until the receiver answers 2xx or the attempts run out.
 func (d *Deliverer) Deliver(ctx context.Context, batch []store.Notification) error {
 	if len(batch) == 0 {
 		return nil
 	}
 	id := strconv.FormatInt(batch[0].Diff, 10)
-	body, err := Message(d.Callback, batch[0].Diff)
+	body, err := Message(d.Callback, batch)
 	if err != nil {
 		return fmt.Errorf("webhook: %w", err)
 	}

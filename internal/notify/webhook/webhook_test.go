@@ -99,7 +99,8 @@ func TestDeliver(t *testing.T) {
 			}
 			var want []Body
 			if !tt.wantErr {
-				want = []Body{{NotificationID: "42", Callback: "http://strata.example:8080/notifier/api/v1/notification/42"}}
+				want = []Body{{NotificationID: "42", Callback: "http://strata.example:8080/notifier/api/v1/notification/42",
+					Notifications: []Notification{{ID: "7", Vulnerability: VulnSummary{NormalizedSeverity: "Unknown"}}}}}
 			}
 			if diff := cmp.Diff(want, rc.bodies); diff != "" {
 				t.Errorf("bodies received (-want +got):\n%s", diff)
@@ -132,11 +133,12 @@ func TestDispatchAtLeastOnce(t *testing.T) {
 	defer st.Close()
 	m := strata.Digest("sha256:0000000000000000000000000000000000000000000000000000000000000001")
 	for diff, ids := range map[int64][]string{3: {"CVE-1", "CVE-2"}, 5: {"CVE-3"}} {
-		var ns []store.Notification
-		for _, id := range ids {
-			ns = append(ns, store.Notification{Manifest: m, Vulnerability: id, Package: "p", Version: "1", Reason: store.Added})
+		dn := &store.DiffNotifications{Sets: []store.ChangeSet{{Manifests: []strata.Digest{m}}}}
+		for i, id := range ids {
+			dn.Changes = append(dn.Changes, store.Change{Vulnerability: id, Package: "p", Version: "1", Reason: store.Added})
+			dn.Sets[0].Changes = append(dn.Sets[0].Changes, int32(i))
 		}
-		if _, err := st.PutNotifications(ctx, diff, "debian", ns); err != nil {
+		if _, err := st.PutNotifications(ctx, diff, "debian", dn); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -146,15 +148,15 @@ func TestDispatchAtLeastOnce(t *testing.T) {
 	var waits []time.Duration
 	d := deliverer(srv, 4, &waits)
 	for _, want := range []int{2, 2} { // not acknowledged: delivered again
-		if n, err := notify.Dispatch(ctx, st, d); err != nil || n != want {
+		if n, err := notify.Dispatch(ctx, st, d, notify.All); err != nil || n != want {
 			t.Fatalf("Dispatch = %d, %v; want %d", n, err, want)
 		}
 	}
 	rc.onAccept = func(b Body) { ackDiff(t, st, b.NotificationID) } // the receiver acknowledges now
-	if n, err := notify.Dispatch(ctx, st, d); err != nil || n != 2 {
+	if n, err := notify.Dispatch(ctx, st, d, notify.All); err != nil || n != 2 {
 		t.Fatalf("Dispatch = %d, %v; want 2", n, err)
 	}
-	if n, err := notify.Dispatch(ctx, st, d); err != nil || n != 0 {
+	if n, err := notify.Dispatch(ctx, st, d, notify.All); err != nil || n != 0 {
 		t.Fatalf("Dispatch after acknowledgement = %d, %v; want 0", n, err)
 	}
 	if rc.posts != 8 || len(rc.bodies) != 6 || rc.badSigs != 0 || len(waits) != 2 {
@@ -170,16 +172,7 @@ func ackDiff(t *testing.T, st *sqlite.Store, id string) {
 		t.Error(err)
 		return
 	}
-	ns, err := st.Notifications(context.Background(), store.NotificationFilter{Limit: 100, Diff: diff})
-	if err != nil {
-		t.Error(err)
-		return
-	}
-	var ids []int64
-	for _, n := range ns {
-		ids = append(ids, n.ID)
-	}
-	if _, err := st.AckNotifications(context.Background(), ids); err != nil {
+	if _, err := st.AckNotifications(context.Background(), diff, store.LastNotification); err != nil {
 		t.Error(err)
 	}
 }

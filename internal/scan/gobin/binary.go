@@ -22,11 +22,13 @@ var elfMagic = []byte("\x7fELF")
 
 // ReadBinary reads the Go build info of an ELF executable and returns its
 // packages (see Packages). path is the file's image path: it becomes each
-// package's PackageDB and is named in errors. Only the ELF headers and the
-// section or segment that holds the build info are read, so stripped
-// binaries are read as well. Each package also gets the functions of its
-// packages that the binary holds (see setSymbols). Every error wraps ErrNotGo: a file whose build
-// info cannot be read is not taken for a Go binary.
+// package's PackageDB and is named in errors. Only the ELF headers, the
+// section or segment that holds the build info and the function name
+// table are read from r (see functions), so a large binary costs little
+// memory, and stripped binaries are read as well. Each package also gets
+// the functions of its packages that the binary holds (see setSymbols).
+// Every error wraps ErrNotGo: a file whose build info cannot be read is
+// not taken for a Go binary.
 func ReadBinary(path string, r io.ReaderAt) ([]strata.Package, error) {
 	magic := make([]byte, len(elfMagic))
 	if _, err := r.ReadAt(magic, 0); err != nil || !bytes.Equal(magic, elfMagic) {

@@ -2,6 +2,8 @@ package gobin_test
 
 import (
 	"bytes"
+	"debug/elf"
+	"debug/gosym"
 	"errors"
 	"os"
 	"os/exec"
@@ -146,8 +148,9 @@ func TestReadBinaryNotGo(t *testing.T) {
 }
 
 // built compiles a small module with the go tool, once: a main package that
-// imports a dependency replaced by a local directory, as is and with its
-// symbol table and debug info stripped (-ldflags=-s -w).
+// calls a function of a dependency replaced by a local directory, a
+// function small enough to be inlined, as is and with its symbol table and
+// debug info stripped (-ldflags=-s -w).
 var built = sync.OnceValues(func() (map[string][]byte, error) {
 	dir, err := os.MkdirTemp("", "gobin-test-")
 	if err != nil {
@@ -156,9 +159,9 @@ var built = sync.OnceValues(func() (map[string][]byte, error) {
 	defer os.RemoveAll(dir)
 	src := map[string]string{
 		"go.mod":     "module example.com/hello\n\ngo 1.22\n\nrequire example.com/dep v1.2.3\n\nreplace example.com/dep => ./dep\n",
-		"main.go":    "package main\n\nimport \"example.com/dep\"\n\nfunc main() { println(dep.Greeting) }\n",
+		"main.go":    "package main\n\nimport (\n\t\"os\"\n\n\t\"example.com/dep\"\n)\n\nfunc main() { println(dep.Scale(len(os.Args))) }\n",
 		"dep/go.mod": "module example.com/dep\n\ngo 1.22\n",
-		"dep/dep.go": "package dep\n\nconst Greeting = \"hello\"\n",
+		"dep/dep.go": "package dep\n\nfunc Scale(n int) int { return n*3 + 1 }\n",
 	}
 	for name, body := range src {
 		p := filepath.Join(dir, name)
@@ -205,7 +208,8 @@ func builtBinaries(t *testing.T) (map[string][]byte, string) {
 // A binary stripped with -ldflags=-s -w keeps its function table
 // (.gopclntab, which the runtime needs for stack traces), so its symbols
 // are read as well as those of the plain binary: Stripped stays false.
-// The constant of dep is inlined: dep has no function in the binary.
+// dep.Scale is inlined into main.main, and has no function of its own in
+// the binary (as debug/gosym shows), yet it is among dep's symbols.
 func TestReadBinaryBuilt(t *testing.T) {
 	bins, goVersion := builtBinaries(t)
 	stdlib := strings.TrimPrefix(goVersion, "go") // a release such as go1.26.8
@@ -217,7 +221,9 @@ func TestReadBinaryBuilt(t *testing.T) {
 			}
 			hello := golang("example.com/hello", "(devel)", bin)
 			hello.Symbols = []string{"main.main"}
-			want := []strata.Package{hello, golang("example.com/dep", "(devel)", bin), golang("stdlib", stdlib, bin)}
+			dep := golang("example.com/dep", "(devel)", bin)
+			dep.Symbols = []string{"example.com/dep.Scale"}
+			want := []strata.Package{hello, dep, golang("stdlib", stdlib, bin)}
 			if std := got[len(got)-1].Symbols; !slices.Contains(std, "runtime.main") || !slices.Contains(std, "runtime.gopanic") {
 				t.Errorf("stdlib symbols %v lack runtime.main or runtime.gopanic", std)
 			}
@@ -227,9 +233,35 @@ func TestReadBinaryBuilt(t *testing.T) {
 			}
 		})
 	}
+	if own := ownFunctions(t, bins["plain"]); !slices.Contains(own, "main.main") || slices.Contains(own, "example.com/dep.Scale") {
+		t.Errorf("functions of their own %v: want main.main and not the inlined example.com/dep.Scale", own)
+	}
 	plain, _ := gobin.ReadBinary(bin, bytes.NewReader(bins["plain"]))
 	stripped, _ := gobin.ReadBinary(bin, bytes.NewReader(bins["stripped"]))
 	if diff := cmp.Diff(plain, stripped); diff != "" {
 		t.Errorf("stripped binary's packages differ from the plain one's (-plain +stripped):\n%s", diff)
 	}
+}
+
+// ownFunctions lists the functions that have an entry of their own in the
+// binary's .gopclntab, as debug/gosym reads them.
+func ownFunctions(t *testing.T, b []byte) []string {
+	t.Helper()
+	f, err := elf.NewFile(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcln, err := f.Section(".gopclntab").Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := gosym.NewTable(nil, gosym.NewLineTable(pcln, f.Section(".text").Addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, fn := range tab.Funcs {
+		names = append(names, fn.Name)
+	}
+	return names
 }

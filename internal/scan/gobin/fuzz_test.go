@@ -16,6 +16,7 @@ func FuzzReadBinary(f *testing.F) {
 	f.Add(goELF(f, "go1.26.8", htmlcheckInfo))
 	f.Add(goELF(f, "go1.19.8", runcInfo))
 	f.Add(goELF(f, "go1.21rc2", "path\tx\nmod\tx\t(devel)\t\ndep\ta\tv1.0.0\n=>\t../a\t(devel)\t\n"))
+	f.Add(goELFWithTable(f, "go1.26.8", htmlcheckInfo, pclntab120("main.main", "golang.org/x/net/html.Parse", "runtime.main")))
 	f.Add([]byte("\x7fELF"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		const path = "usr/bin/x"

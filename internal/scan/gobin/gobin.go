@@ -5,15 +5,17 @@
 // package "stdlib" at the version of the toolchain that built the binary.
 //
 // Only a path is known when the layer walk asks Wants, not whether the file
-// is an executable, and every wanted file is held in memory; so the
-// scanner wants the files of the usual executable directories only (see
-// Wants), and Scan keeps those that are ELF files with Go build info.
+// is an executable, and every wanted file is kept (a large one on disk);
+// so the scanner wants the files of the usual executable directories only
+// (see Wants), and Scan keeps those that are ELF files with Go build info.
+// Of each file, only the parts needed are read into memory: the ELF
+// headers, the build info and the function name table (see ReadBinary).
 package gobin
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"path"
 	"strings"
@@ -35,7 +37,7 @@ func (Scanner) Name() string { return "gobin" }
 
 // Version is bumped whenever Scan reports something else for the same
 // bytes.
-func (Scanner) Version() string { return "2" }
+func (Scanner) Version() string { return "3" }
 
 // Wants reports whether path is in a directory where executables are
 // installed: any directory named bin or sbin (bin, usr/local/bin, go/bin,
@@ -64,8 +66,8 @@ func (Scanner) Wants(p string) bool {
 // lower layers found at the same path. A binary reached through links is
 // reported once, at its own path, when the file set can resolve links.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
-	return scan.RealDatabases(ctx, "gobin", files, s.Wants, func(p string, b []byte) []strata.Package {
-		pkgs, err := ReadBinary(p, bytes.NewReader(b))
+	return scan.RealDatabases(ctx, "gobin", files, s.Wants, func(p string, r *io.SectionReader) []strata.Package {
+		pkgs, err := ReadBinary(p, r)
 		if errors.Is(err, ErrNotGo) {
 			scan.Logger(s.Log).Debug("gobin: not a Go binary", "err", err)
 			return nil

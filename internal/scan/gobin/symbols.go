@@ -3,6 +3,7 @@ package gobin
 import (
 	"debug/elf"
 	"debug/gosym"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -15,12 +16,10 @@ import (
 
 // setSymbols records on each package the functions of its packages that
 // the binary holds (see strata.Package.Symbols), read from the function
-// table the Go linker writes to .gopclntab: it is kept when the binary is
-// stripped of its symbol table (-ldflags=-s), and holds only the functions
-// the linker found reachable. A function inlined at every call site has no
-// entry of its own: it counts as absent (htmlcheck holds x/net/html's
-// ParseWithOptions but not Parse, inlined into main). When that table cannot be read, every
-// package is marked Stripped.
+// table the Go linker writes to .gopclntab (see functions): it is kept
+// when the binary is stripped of its symbol table (-ldflags=-s), and names
+// only the functions the linker found reachable. When that table cannot be
+// read, every package is marked Stripped.
 func setSymbols(pkgs []strata.Package, r io.ReaderAt) {
 	funcs, err := functions(r)
 	if err != nil {
@@ -45,9 +44,18 @@ func setSymbols(pkgs []strata.Package, r io.ReaderAt) {
 	}
 }
 
-// functions lists the function names of .gopclntab.
+// functions lists the names of the functions that the binary holds,
+// compiled on their own or inlined into others. Since Go 1.16 the
+// .gopclntab has a table of function names that the inline trees of the
+// functions also point into, so that a function inlined at every call
+// site (htmlcheck's x/net/html.Parse) is named there though it has no
+// entry of its own: that name table alone is read. Older tables have no
+// such table: their functions are read with debug/gosym, and a function
+// inlined everywhere is missing from them. Either way a function inlined
+// so wholly that no instruction is left of it (one that returns a
+// constant) leaves no name.
 func functions(r io.ReaderAt) (names []string, err error) {
-	defer func() { // debug/gosym does not promise not to panic on corrupt tables
+	defer func() { // debug/elf and debug/gosym do not promise not to panic on corrupt input
 		if p := recover(); p != nil {
 			names, err = nil, fmt.Errorf("corrupt .gopclntab: %v", p)
 		}
@@ -56,9 +64,84 @@ func functions(r io.ReaderAt) (names []string, err error) {
 	if err != nil {
 		return nil, err
 	}
-	pcln, text := f.Section(".gopclntab"), f.Section(".text")
-	if pcln == nil || text == nil {
-		return nil, errors.New("no .gopclntab or .text section")
+	pcln := f.Section(".gopclntab")
+	if pcln == nil {
+		return nil, errors.New("no .gopclntab section")
+	}
+	names, err = funcNames(pcln, f.ByteOrder)
+	if errors.Is(err, errNoNameTable) {
+		return tableFunctions(f, pcln)
+	}
+	return names, err
+}
+
+// errNoNameTable says a .gopclntab predates Go 1.16's function name table.
+var errNoNameTable = errors.New("no function name table (Go before 1.16)")
+
+// funcNames reads the function name table of a Go 1.16 or later
+// .gopclntab: NUL-terminated names, from the table's funcnameOffset to its
+// cuOffset, which its header gives after the magic number, two zero
+// bytes, the instruction size quantum and the pointer size, then nfunc,
+// nfiles and (since Go 1.18) textStart, each a pointer wide.
+func funcNames(pcln *elf.Section, order binary.ByteOrder) ([]string, error) {
+	rs := pcln.Open()
+	var head [8 + 5*8]byte
+	n, err := io.ReadFull(rs, head[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf(".gopclntab header: %w", err)
+	}
+	if n < 8 {
+		return nil, errors.New(".gopclntab header: too short")
+	}
+	var first int // index of the funcnameOffset word
+	switch order.Uint32(head[:]) {
+	case 0xfffffff0, 0xfffffff1: // Go 1.18-1.19, 1.20 and later
+		first = 3
+	case 0xfffffffa: // Go 1.16-1.17
+		first = 2
+	default:
+		return nil, errNoNameTable
+	}
+	ptr := int(head[7])
+	if head[4] != 0 || head[5] != 0 || (ptr != 4 && ptr != 8) || n < 8+(first+2)*ptr {
+		return nil, errors.New(".gopclntab header: corrupt")
+	}
+	word := func(i int) uint64 {
+		b := head[8+i*ptr:]
+		if ptr == 4 {
+			return uint64(order.Uint32(b))
+		}
+		return order.Uint64(b)
+	}
+	start, end := word(first), word(first+1)
+	if start > end || end > pcln.Size || start < uint64(8+(first+2)*ptr) {
+		return nil, fmt.Errorf(".gopclntab: function name table at [%d, %d) outside the %d-byte section", start, end, pcln.Size)
+	}
+	if _, err := rs.Seek(int64(start), io.SeekStart); err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(rs, int64(end-start))) // grows only as bytes arrive
+	if err != nil {
+		return nil, fmt.Errorf(".gopclntab function name table: %w", err)
+	}
+	if uint64(len(b)) < end-start {
+		return nil, fmt.Errorf(".gopclntab function name table: %w", io.ErrUnexpectedEOF)
+	}
+	var names []string
+	for name := range strings.SplitSeq(string(b), "\x00") {
+		if name != "" {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
+
+// tableFunctions lists the functions of an older .gopclntab with
+// debug/gosym.
+func tableFunctions(f *elf.File, pcln *elf.Section) ([]string, error) {
+	text := f.Section(".text")
+	if text == nil {
+		return nil, errors.New("no .text section")
 	}
 	b, err := pcln.Data()
 	if err != nil {
@@ -68,8 +151,9 @@ func functions(r io.ReaderAt) (names []string, err error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, fn := range tab.Funcs {
-		names = append(names, fn.Name)
+	names := make([]string, len(tab.Funcs))
+	for i, fn := range tab.Funcs {
+		names[i] = fn.Name
 	}
 	return names, nil
 }

@@ -19,9 +19,12 @@ const (
 	maxMeta   = 1 << 20   // bytes of one pom.properties or MANIFEST.MF
 )
 
-// ParseArchive reads a .jar, .war or .ear and the archives nested in it,
-// at most two levels deep, and returns the libraries they hold (see the
-// package documentation), each once. path is the file's image path: it is
+// ParseArchive reads a .jar, .war or .ear of size bytes and the archives
+// nested in it, at most two levels deep, and returns the libraries they
+// hold (see the package documentation), each once. Of the file itself,
+// only the parts asked for are read from r: its central directory and the
+// entries read (pom.properties, MANIFEST.MF, nested archives, each
+// bounded). path is the file's image path: it is
 // every package's PackageDB, nested archives included, and it is named in
 // errors ("app.war!/WEB-INF/lib/x.jar" for a nested archive).
 //
@@ -29,9 +32,9 @@ const (
 // nested archive that is not, or that is too deep or too large, or a
 // pom.properties or MANIFEST.MF that cannot be read or says too little, is
 // returned in skipped, and the walk goes on.
-func ParseArchive(path string, b []byte) (pkgs []strata.Package, skipped []error, err error) {
+func ParseArchive(path string, r io.ReaderAt, size int64) (pkgs []strata.Package, skipped []error, err error) {
 	w := &walker{db: path, budget: maxTotal, seen: map[string]bool{}}
-	if err := w.archive(path, b, 0); err != nil {
+	if err := w.archive(path, r, size, 0); err != nil {
 		return nil, nil, err
 	}
 	return w.pkgs, w.skipped, nil
@@ -46,9 +49,10 @@ type walker struct {
 	skipped []error
 }
 
-// archive reads one archive, named name in errors, depth levels down.
-func (w *walker) archive(name string, b []byte, depth int) error {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+// archive reads one archive of size bytes, named name in errors, depth
+// levels down.
+func (w *walker) archive(name string, r io.ReaderAt, size int64, depth int) error {
+	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are only read, never written
 		return fmt.Errorf("java: %s: %w", name, err)
 	}
@@ -100,7 +104,7 @@ func (w *walker) nested(name string, f *zip.File, depth int) {
 		var b []byte
 		if b, err = readEntry(f, limit); err == nil {
 			w.budget -= int64(len(b))
-			err = w.archive(name, b, depth)
+			err = w.archive(name, bytes.NewReader(b), int64(len(b)), depth)
 		} else {
 			err = fmt.Errorf("java: %s: %w", name, err)
 		}

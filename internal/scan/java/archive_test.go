@@ -96,7 +96,7 @@ func TestParseArchive(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, skipped, err := java.ParseArchive(tt.path, tt.in)
+			got, skipped, err := java.ParseArchive(tt.path, bytes.NewReader(tt.in), int64(len(tt.in)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +140,7 @@ func TestParseArchiveSkipped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, skipped, err := java.ParseArchive(war, tt.in)
+			_, skipped, err := java.ParseArchive(war, bytes.NewReader(tt.in), int64(len(tt.in)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,7 +167,7 @@ func TestParseArchiveErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, skipped, err := java.ParseArchive("x.jar", tt.in)
+			got, skipped, err := java.ParseArchive("x.jar", bytes.NewReader(tt.in), int64(len(tt.in)))
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("ParseArchive = %v, %v, %v; want error %q", got, skipped, err, tt.want)
 			}

@@ -1,6 +1,7 @@
 package java_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func FuzzParseArchive(f *testing.F) {
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		const path = "srv/app-1.0.war"
-		pkgs, skipped, err := java.ParseArchive(path, b)
+		pkgs, skipped, err := java.ParseArchive(path, bytes.NewReader(b), int64(len(b)))
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "java: "+path+": ") || pkgs != nil || skipped != nil {
 				t.Fatalf("ParseArchive = %v, %v, %q: the error does not name the file, or comes with results", pkgs, skipped, err)

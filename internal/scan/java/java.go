@@ -10,6 +10,7 @@ package java
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"path"
 	"strings"
@@ -60,8 +61,8 @@ func isArchive(name string) bool {
 // cannot be read, such as an empty or corrupt one, is skipped with a
 // warning, and so is a nested archive.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
-	return scan.RealDatabases(ctx, "java", files, s.Wants, func(p string, b []byte) []strata.Package {
-		pkgs, skipped, err := ParseArchive(p, b)
+	return scan.RealDatabases(ctx, "java", files, s.Wants, func(p string, r *io.SectionReader) []strata.Package {
+		pkgs, skipped, err := ParseArchive(p, r, r.Size())
 		for _, e := range skipped {
 			scan.Logger(s.Log).Warn("java: skipped a nested archive", "err", e)
 		}

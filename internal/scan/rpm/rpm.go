@@ -9,6 +9,7 @@ package rpm
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path"
 	"slices"
 	"strings"
@@ -18,8 +19,13 @@ import (
 	"github.com/strata-scan/strata/internal/scan/rpm/rpmdb"
 )
 
-// Scanner reads rpm databases. The zero value is ready to use.
-type Scanner struct{}
+// Scanner reads rpm databases, and the content manifests of Red Hat
+// built images (root/buildinfo/content_manifests/*.json), whose content
+// sets it records as the Repositories of the packages of the databases
+// in the same layer. The zero value is ready to use.
+type Scanner struct {
+	Log *slog.Logger // where unreadable content manifests are reported
+}
 
 var _ scan.Scanner = Scanner{}
 
@@ -28,22 +34,36 @@ func (Scanner) Name() string { return "rpm" }
 
 // Version is bumped whenever Scan reports something else for the same
 // bytes.
-func (Scanner) Version() string { return "1" }
+func (Scanner) Version() string { return "2" }
 
 var (
 	dirs  = []string{"var/lib/rpm", "usr/lib/sysimage/rpm"}
 	files = []string{"rpmdb.sqlite", "Packages", "Packages.db"}
 )
 
-// Wants reports whether p is an rpm database.
+// Wants reports whether p is an rpm database or a content manifest.
 func (Scanner) Wants(p string) bool {
+	return isDatabase(p) || isManifest(p)
+}
+
+func isDatabase(p string) bool {
 	return slices.Contains(dirs, path.Dir(p)) && slices.Contains(files, path.Base(p))
 }
 
 // Scan parses the layer's rpm databases. Each one is listed in Databases:
-// it replaces what lower layers recorded in the same file.
+// it replaces what lower layers recorded in the same file. The packages
+// carry the content sets of the layer's content manifests.
 func (s Scanner) Scan(ctx context.Context, fs scan.FileSet) (*strata.LayerReport, error) {
-	return scan.Databases(ctx, "rpm", fs, s.Wants, Parse, nil)
+	rep, err := scan.Databases(ctx, "rpm", fs, isDatabase, Parse, nil)
+	if err != nil {
+		return nil, err
+	}
+	if repos := contentSets(fs, scan.Logger(s.Log)); len(repos) > 0 {
+		for i := range rep.Packages {
+			rep.Packages[i].Repositories = repos
+		}
+	}
+	return rep, nil
 }
 
 // Parse reads the rpm database at p (its format told by its file name)
@@ -97,23 +117,13 @@ func toPackage(h *rpmdb.Header, db string) strata.Package {
 	p := strata.Package{
 		Name: h.Name, Version: h.EVR(), Arch: h.Arch, Eco: strata.RPM,
 		SourceName: h.Name, SourceVersion: h.EVR(), PackageDB: db,
-		Module: moduleStream(h.ModularityLabel),
+		Module: strata.ModuleStream(h.ModularityLabel),
 	}
 	if name, ver, rel, ok := splitSourceRPM(h.SourceRPM); ok {
 		src := rpmdb.Header{Epoch: h.Epoch, Version: ver, Release: rel}
 		p.SourceName, p.SourceVersion = name, src.EVR()
 	}
 	return p
-}
-
-// moduleStream is the "name:stream" of a MODULARITYLABEL
-// ("nodejs:12:8050020211015:b4937e53" → "nodejs:12"), "" for none.
-func moduleStream(label string) string {
-	parts := strings.SplitN(label, ":", 3)
-	if len(parts) < 2 {
-		return ""
-	}
-	return parts[0] + ":" + parts[1]
 }
 
 // splitSourceRPM splits "name-version-release.src.rpm".

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -77,8 +78,25 @@ func TestSQLiteAgainstRPM(t *testing.T) {
 	}
 }
 
+// The NDB database of SLE 15 BCI reads as rpm lists its headers (rpm
+// read the header blobs that rpmdb.NDB took out of the file: see
+// testdata/PROVENANCE).
+func TestNDBAgainstRPM(t *testing.T) {
+	hs, err := headers("usr/lib/sysimage/rpm/Packages.db", readDB(t, shared+"/ndb/sle15-bci.Packages.db.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSpace(string(readDB(t, "testdata/sle15-bci.rpm-qa.txt"))), "\n")
+	if diff := cmp.Diff(want, qa(hs)); diff != "" {
+		t.Errorf("(-rpm -qa +got):\n%s", diff)
+	}
+}
+
 // The same content in two formats (rpm converted the Berkeley DB files
-// to SQLite) gives the same packages.
+// to SQLite) gives the same packages. No NDB file has the content of
+// another sample: the one real NDB database (SLE 15) has no Berkeley DB
+// or SQLite counterpart, and Debian's rpm, which made the SQLite copies,
+// cannot write NDB; TestNDBAgainstRPM checks it against rpm instead.
 func TestFormatsAgree(t *testing.T) {
 	tests := []struct {
 		name string
@@ -162,6 +180,8 @@ func TestWants(t *testing.T) {
 		"var/lib/rpm/Packages": true, "var/lib/rpm/rpmdb.sqlite": true, "usr/lib/sysimage/rpm/Packages.db": true,
 		"usr/lib/sysimage/rpm/rpmdb.sqlite": true, "var/lib/rpm/Name": false, "var/lib/rpm/rpmdb.sqlite-wal": false,
 		"opt/var/lib/rpm/Packages": false, "Packages": false,
+		"root/buildinfo/content_manifests/ubi9-container-9.4-1123.json": true,
+		"root/buildinfo/content_manifests/README":                       false, "root/buildinfo/Dockerfile-ubi9-9.4-1123": false,
 	})
 	scantest.CheckCancelled(t, Scanner{}, "var/lib/rpm/Packages")
 }
@@ -179,6 +199,41 @@ func TestScan(t *testing.T) {
 	}
 	if len(rep.Packages) != 2 || rep.Packages[0].Name != "libuuid" {
 		t.Errorf("packages %+v, want libuuid twice", rep.Packages)
+	}
+}
+
+// Content manifests: the real ones of claircore's RHEL layers (one with
+// content sets, one that a tool replaced with text, which is skipped) and
+// one written to the manifest schema of atomic-reactor
+// (schemas/content_manifest.json) with RHEL 8's repository ids. Their
+// content sets go to every package of the layer's databases.
+func TestContentManifests(t *testing.T) {
+	read := func(name string) []byte { return readDB(t, "testdata/"+name) }
+	icm := []byte(`{"metadata": {"icm_version": 1, "icm_spec": "https://raw.githubusercontent.com/containerbuildsystem/atomic-reactor/master/atomic_reactor/schemas/content_manifest.json", "image_layer_index": 1},
+		"content_sets": ["rhel-8-for-x86_64-appstream-rpms", "rhel-8-for-x86_64-baseos-rpms", "content-set-1"], "image_contents": []}`)
+	dir := "root/buildinfo/content_manifests/"
+	files := scantest.Files{
+		"var/lib/rpm/Packages":               read("../rpmdb/testdata/libuuid.Packages"),
+		dir + "foo-1.1-2.json":               read("foo-1.1-2.json"),
+		dir + "ubi8-container-8.7-1112.json": read("ubi8-container-8.7-1112.json"),
+		dir + "ubi8-minimal-8.10-1.json":     icm,
+	}
+	var logged bytes.Buffer
+	rep, err := Scanner{Log: slog.New(slog.NewTextHandler(&logged, nil))}.Scan(context.Background(), files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"content-set-1", "content-set-2", "rhel-8-for-x86_64-appstream-rpms", "rhel-8-for-x86_64-baseos-rpms"}
+	if len(rep.Packages) != 1 || !slices.Equal(rep.Packages[0].Repositories, want) {
+		t.Errorf("packages %+v, want libuuid from %q", rep.Packages, want)
+	}
+	if !strings.Contains(logged.String(), "path="+dir+"ubi8-container-8.7-1112.json") {
+		t.Errorf("the broken manifest was not reported: %q", logged.String())
+	}
+	// A layer with manifests and no database reports nothing.
+	delete(files, "var/lib/rpm/Packages")
+	if rep, err := (Scanner{Log: slog.New(slog.DiscardHandler)}).Scan(context.Background(), files); err != nil || len(rep.Packages)+len(rep.Databases) != 0 {
+		t.Errorf("manifests alone: %+v, %v", rep, err)
 	}
 }
 

@@ -16,6 +16,9 @@ import (
 // and release whose package is one of names, sorted by package, id and
 // updater.
 func (s *Store) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error) {
+	if eco == "" {
+		return nil, nil // records of no ecosystem match no package
+	}
 	rows, _ := s.pool.Query(ctx, `SELECT record FROM vulnerabilities
 		WHERE ecosystem = $1 AND release = $2 AND package = ANY ($3)`, string(eco), release, names)
 	vs, err := pgx.CollectRows(rows, decodeRecord)
@@ -49,6 +52,9 @@ func decodeRecord(row pgx.CollectableRow) (strata.Vulnerability, error) {
 // Covered reports whether any updater has a record for the ecosystem and
 // release.
 func (s *Store) Covered(ctx context.Context, eco strata.Ecosystem, release string) (bool, error) {
+	if eco == "" {
+		return false, nil // records of no ecosystem cover nothing
+	}
 	var ok bool
 	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM vulnerabilities WHERE ecosystem = $1 AND release = $2)`,
 		string(eco), release).Scan(&ok)
@@ -61,15 +67,34 @@ func (s *Store) Covered(ctx context.Context, eco strata.Ecosystem, release strin
 // UpdaterStatus returns what is known about updater; a feed never run has a
 // zero status.
 func (s *Store) UpdaterStatus(ctx context.Context, updater string) (*store.UpdaterStatus, error) {
-	st := &store.UpdaterStatus{Updater: updater}
-	var success, attempt *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT fingerprint, last_success, last_attempt, last_error, records
-		FROM updaters WHERE name = $1`, updater).Scan(&st.Fingerprint, &success, &attempt, &st.LastError, &st.Records)
+	st, err := scanStatus(s.pool.QueryRow(ctx, `SELECT `+statusColumns+` FROM updaters WHERE name = $1`, updater))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return st, nil
+		return &store.UpdaterStatus{Updater: updater}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("postgres: updater status of %s: %w", updater, err)
+	}
+	return &st, nil
+}
+
+// UpdaterStatuses returns the status of every feed ever run, by name.
+func (s *Store) UpdaterStatuses(ctx context.Context) ([]store.UpdaterStatus, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+statusColumns+` FROM updaters ORDER BY name COLLATE "C"`)
+	sts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.UpdaterStatus, error) { return scanStatus(row) })
+	if err != nil {
+		return nil, fmt.Errorf("postgres: updater statuses: %w", err)
+	}
+	return sts, nil
+}
+
+// statusColumns are the columns of the updaters table that scanStatus reads.
+const statusColumns = `name, fingerprint, last_success, last_attempt, last_error, records`
+
+func scanStatus(row pgx.Row) (store.UpdaterStatus, error) {
+	var st store.UpdaterStatus
+	var success, attempt *time.Time
+	if err := row.Scan(&st.Updater, &st.Fingerprint, &success, &attempt, &st.LastError, &st.Records); err != nil {
+		return st, err
 	}
 	if success != nil {
 		st.LastSuccess = success.UTC()

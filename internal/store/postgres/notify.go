@@ -12,26 +12,61 @@ import (
 	"github.com/strata-scan/strata/internal/store"
 )
 
-// AffectedReports returns, in manifest order, the index reports of the
-// manifests holding a package under any of keys, in one query.
-func (s *Store) AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error) {
+// PackageVersions returns, in ID order, the package versions held under
+// any of keys, by name or by source name.
+func (s *Store) PackageVersions(ctx context.Context, keys []store.PackageKey) ([]store.PackageVersion, error) {
 	ecos, releases, names := keyColumns(keys)
-	rows, _ := s.pool.Query(ctx, `SELECT report FROM manifests WHERE digest IN (SELECT p.manifest
-		FROM unnest($1::text[], $2::text[], $3::text[]) AS k (e, r, n)
-		JOIN package_keys p ON p.ecosystem = k.e AND p.release = k.r AND p.name = k.n)
-		ORDER BY digest`, ecos, releases, names)
-	rs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	rows, _ := s.pool.Query(ctx, `SELECT id, ecosystem, release, name, version, source_name, source_version, arch, module
+		FROM packages WHERE id IN (
+			SELECT p.id FROM unnest($1::text[], $2::text[], $3::text[]) AS k (e, r, n)
+				JOIN packages p ON p.ecosystem = k.e AND p.release = k.r AND p.name = k.n
+			UNION SELECT p.id FROM unnest($1::text[], $2::text[], $3::text[]) AS k (e, r, n)
+				JOIN packages p ON p.ecosystem = k.e AND p.release = k.r AND p.source_name = k.n)
+		ORDER BY id`, ecos, releases, names)
+	vs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.PackageVersion, error) {
+		var v store.PackageVersion
+		p := &v.Package
+		err := row.Scan(&v.ID, &p.Eco, &v.Release, &p.Name, &p.Version, &p.SourceName, &p.SourceVersion, &p.Arch, &p.Module)
+		return v, err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: affected reports of %d keys: %w", len(keys), err)
+		return nil, fmt.Errorf("postgres: package versions of %d keys: %w", len(keys), err)
 	}
-	out := make([]*strata.IndexReport, len(rs))
-	for i, b := range rs {
-		out[i] = &strata.IndexReport{}
-		if err := json.Unmarshal(b, out[i]); err != nil {
-			return nil, fmt.Errorf("postgres: affected reports: %w", err)
-		}
+	return vs, nil
+}
+
+// ManifestsWith calls fn with each manifest holding one of the package
+// versions, in version order: by number, and by digest with the layer
+// when digests is set.
+func (s *Store) ManifestsWith(ctx context.Context, versions []int64, digests bool, fn func(store.Holding) error) error {
+	q := `SELECT package, manifest, '', '' FROM manifest_packages WHERE package = ANY ($1) ORDER BY package`
+	if digests {
+		q = `SELECT p.package, p.manifest, m.digest, coalesce(l.layer, '')
+			FROM manifest_packages p JOIN manifests m ON m.id = p.manifest
+			LEFT JOIN manifest_layers l ON l.manifest = m.digest AND l.idx = p.layer
+			WHERE p.package = ANY ($1) ORDER BY p.package`
 	}
-	return out, nil
+	rows, _ := s.pool.Query(ctx, q, versions)
+	var h store.Holding
+	_, err := pgx.ForEachRow(rows, []any{&h.Version, &h.Manifest, &h.Digest, &h.Layer}, func() error { return fn(h) })
+	if err != nil {
+		return fmt.Errorf("postgres: manifests of %d package versions: %w", len(versions), err)
+	}
+	return nil
+}
+
+// ManifestDigests returns the numbers and digests of the manifests ids
+// still indexed, in number order.
+func (s *Store) ManifestDigests(ctx context.Context, ids []int64) ([]store.IndexedManifest, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT id, digest FROM manifests WHERE id = ANY ($1) ORDER BY id`, ids)
+	ms, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.IndexedManifest, error) {
+		var m store.IndexedManifest
+		return m, row.Scan(&m.ID, &m.Digest)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: manifests of %d numbers: %w", len(ids), err)
+	}
+	return ms, nil
 }
 
 // CountManifests counts the indexed manifests.
@@ -66,26 +101,24 @@ func (s *Store) NotifyProgress(ctx context.Context) (*store.NotifyProgress, erro
 	return p, nil
 }
 
-// PutNotifications records that diff was processed, with ns, unless it
+// PutNotifications records that diff was processed, with n, unless it
 // was processed before.
-func (s *Store) PutNotifications(ctx context.Context, diff int64, updater string, ns []store.Notification) (bool, error) {
+func (s *Store) PutNotifications(ctx context.Context, diff int64, updater string, n *store.DiffNotifications) (bool, error) {
+	sets, err := store.SplitSets(n.Sets)
+	if err != nil {
+		return false, fmt.Errorf("postgres: put notifications of diff %d: %w", diff, err)
+	}
 	errDone := errors.New("processed before")
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO notified_diffs (diff, updater) VALUES ($1, $2) ON CONFLICT DO NOTHING`, diff, updater)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO notified_diffs (diff, updater, created) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			diff, updater, now())
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
 			return errDone
 		}
-		created := now()
-		_, err = tx.CopyFrom(ctx, pgx.Identifier{"notifications"},
-			[]string{"diff", "updater", "manifest", "vulnerability", "package", "version", "reason", "severity", "created"},
-			pgx.CopyFromSlice(len(ns), func(i int) ([]any, error) {
-				n := ns[i]
-				return []any{diff, updater, string(n.Manifest), n.Vulnerability, n.Package, n.Version, n.Reason, int(n.Severity), created}, nil
-			}))
-		return err
+		return copyGroups(ctx, tx, diff, n.Changes, sets)
 	})
 	if errors.Is(err, errDone) {
 		return false, nil
@@ -96,39 +129,108 @@ func (s *Store) PutNotifications(ctx context.Context, diff int64, updater string
 	return true, nil
 }
 
-// Notifications returns the notifications f selects.
-func (s *Store) Notifications(ctx context.Context, f store.NotificationFilter) ([]store.Notification, error) {
-	q := `SELECT id, diff, updater, manifest, vulnerability, package, version, reason, severity, created,
-		delivered_at FROM notifications WHERE id > $1 AND ($3 = 0 OR diff = $3)`
-	if f.Pending {
-		q += ` AND delivered_at IS NULL`
-	}
-	rows, _ := s.pool.Query(ctx, q+` ORDER BY id LIMIT $2`, f.After, f.Limit, f.Diff)
-	ns, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Notification, error) {
-		var n store.Notification
-		var delivered *time.Time
-		err := row.Scan(&n.ID, &n.Diff, &n.Updater, &n.Manifest, &n.Vulnerability, &n.Package, &n.Version,
-			&n.Reason, &n.Severity, &n.Created, &delivered)
-		n.Created = n.Created.UTC()
-		if delivered != nil {
-			n.Delivered = delivered.UTC()
-		}
-		return n, err
-	})
+// copyGroups writes the changes of a diff and a group per set.
+func copyGroups(ctx context.Context, tx pgx.Tx, diff int64, changes []store.Change, sets []store.ChangeSet) error {
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"notification_changes"},
+		[]string{"diff", "idx", "vulnerability", "package", "version", "reason", "severity"},
+		pgx.CopyFromSlice(len(changes), func(i int) ([]any, error) {
+			c := changes[i]
+			return []any{diff, i, c.Vulnerability, c.Package, c.Version, c.Reason, int(c.Severity)}, nil
+		}))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: notifications %+v: %w", f, err)
+		return err
 	}
-	return ns, nil
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"notification_groups"}, []string{"diff", "manifests", "changes", "pairs"},
+		pgx.CopyFromSlice(len(sets), func(i int) ([]any, error) {
+			ms, cs, err := store.EncodeSet(sets[i], len(changes))
+			return []any{diff, ms, cs, int64(len(sets[i].Manifests)) * int64(len(sets[i].Changes))}, err
+		}))
+	return err
 }
 
-// AckNotifications marks ids delivered and counts those that were pending.
-func (s *Store) AckNotifications(ctx context.Context, ids []int64) (int, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET delivered_at = $1
-		WHERE delivered_at IS NULL AND id = ANY ($2)`, now(), ids)
-	if err != nil {
-		return 0, fmt.Errorf("postgres: ack %d notifications: %w", len(ids), err)
+// NotificationGroups returns the groups f selects, in ID order.
+func (s *Store) NotificationGroups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
+	gs, err := s.groups(ctx, f)
+	if err == nil {
+		err = s.groupChanges(ctx, gs)
 	}
-	return int(tag.RowsAffected()), nil
+	if err != nil {
+		return nil, fmt.Errorf("postgres: notification groups %+v: %w", f, err)
+	}
+	return gs, nil
+}
+
+// groups reads the groups f selects, without their changes.
+func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
+	q := `SELECT g.id, g.diff, d.updater, d.created, g.manifests, g.acked, g.delivered_at
+		FROM notification_groups g JOIN notified_diffs d ON d.diff = g.diff
+		WHERE g.id >= $1 AND ($2 = 0 OR g.diff = $2)`
+	if f.Pending {
+		q += ` AND g.acked < g.pairs`
+	}
+	rows, _ := s.pool.Query(ctx, q+` ORDER BY g.id LIMIT $3`, f.From, f.Diff, f.Limit)
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.NotificationGroup, error) {
+		var g store.NotificationGroup
+		var created, delivered *time.Time
+		var ms []byte
+		if err := row.Scan(&g.ID, &g.Diff, &g.Updater, &created, &ms, &g.Acked, &delivered); err != nil {
+			return g, err
+		}
+		if created != nil {
+			g.Created = created.UTC()
+		}
+		if delivered != nil {
+			g.Delivered = delivered.UTC()
+		}
+		if err := json.Unmarshal(ms, &g.Manifests); err != nil {
+			return g, fmt.Errorf("group %d: manifests: %w", g.ID, err)
+		}
+		return g, nil
+	})
+}
+
+// groupChanges fills in the changes of gs, in the order of each group's
+// list.
+func (s *Store) groupChanges(ctx context.Context, gs []store.NotificationGroup) error {
+	if len(gs) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(gs))
+	byID := make(map[int64]*store.NotificationGroup, len(gs))
+	for i := range gs {
+		ids[i], byID[gs[i].ID] = gs[i].ID, &gs[i]
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT g.id, c.vulnerability, c.package, c.version, c.reason, c.severity
+		FROM notification_groups g, json_array_elements_text(g.changes::json) WITH ORDINALITY AS j (idx, pos)
+		JOIN notification_changes c ON c.idx = j.idx::int
+		WHERE g.id = ANY ($1) AND c.diff = g.diff ORDER BY g.id, j.pos`, ids)
+	var id int64
+	var c store.Change
+	_, err := pgx.ForEachRow(rows, []any{&id, &c.Vulnerability, &c.Package, &c.Version, &c.Reason, &c.Severity}, func() error {
+		byID[id].Changes = append(byID[id].Changes, c)
+		return nil
+	})
+	return err
+}
+
+// AckNotifications marks delivered the pending notifications of diff (of
+// every diff when 0) up to through, and counts them.
+func (s *Store) AckNotifications(ctx context.Context, diff, through int64) (int64, error) {
+	group, k := store.SplitNotificationID(through)
+	var n int64
+	err := s.pool.QueryRow(ctx, `WITH old AS (
+			SELECT id, acked FROM notification_groups
+			WHERE acked < pairs AND ($3 = 0 OR diff = $3) AND id <= $1 AND (id < $1 OR acked <= $2)
+			FOR UPDATE),
+		acked AS (
+			UPDATE notification_groups g SET acked = CASE WHEN g.id < $1 THEN g.pairs ELSE least(g.pairs, $2 + 1) END,
+				delivered_at = $4
+			FROM old WHERE g.id = old.id RETURNING g.acked - old.acked AS n)
+		SELECT coalesce(sum(n), 0)::bigint FROM acked`, group, k, diff, now()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: ack notifications of diff %d through %d: %w", diff, through, err)
+	}
+	return n, nil
 }
 
 // VulnerabilitiesByID returns the records whose ID or an alias is id,

@@ -3,6 +3,9 @@ package postgres_test
 import (
 	"context"
 	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -76,9 +79,35 @@ func TestReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]int{1, 2, 3}, versions); diff != "" {
+	if diff := cmp.Diff([]int{1, 2, 3, 4}, versions); diff != "" {
 		t.Errorf("schema_migrations (-want +got):\n%s", diff)
 	}
+}
+
+// TestMigration4 migrates a database of schema version 3.
+func TestMigration4(t *testing.T) {
+	conn := storetest.PostgresSchema(t)
+	db, err := pgx.Connect(t.Context(), conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(context.Background())
+	exec := func(q string) {
+		t.Helper()
+		if _, err := db.Exec(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)`)
+	for v, name := range []string{"0001_init.sql", "0002_layer_blobs.sql", "0003_notifications.sql"} {
+		b, err := os.ReadFile(filepath.Join("migrations", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(string(b))
+		exec(fmt.Sprintf(`INSERT INTO schema_migrations (version, applied_at) VALUES (%d, now())`, v+1))
+	}
+	storetest.TestMigration4(t, exec, func() store.Store { return open(t, conn) })
 }
 
 // Two stores on one database (two replicas) share its locks.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/strata-scan/strata"
@@ -25,12 +26,30 @@ import (
 // The new set is copied into a temporary table and compared there, so that
 // the work is a few statements whatever its size.
 func (s *Store) ReplaceVulnerabilities(ctx context.Context, updater, fingerprint string, vulns []strata.Vulnerability) (*strata.UpdateDiff, error) {
+	return s.replace(ctx, updater, fingerprint, time.Time{}, vulns)
+}
+
+// ImportVulnerabilities is ReplaceVulnerabilities recording lastSuccess,
+// the time the imported set was fetched, as the feed's last success.
+func (s *Store) ImportVulnerabilities(ctx context.Context, updater, fingerprint string, lastSuccess time.Time, vulns []strata.Vulnerability) (*strata.UpdateDiff, error) {
+	if lastSuccess.IsZero() {
+		return nil, fmt.Errorf("postgres: import vulnerabilities of %s: the time of the last success is required", updater)
+	}
+	return s.replace(ctx, updater, fingerprint, lastSuccess.UTC().Truncate(time.Microsecond), vulns)
+}
+
+// replace replaces updater's set; the status records success as the last
+// success, or the time of the replacement when it is zero.
+func (s *Store) replace(ctx context.Context, updater, fingerprint string, success time.Time, vulns []strata.Vulnerability) (*strata.UpdateDiff, error) {
 	if updater == "" {
 		return nil, errors.New("postgres: replace vulnerabilities: the updater name is required")
 	}
 	diff := &strata.UpdateDiff{Updater: updater, Time: now()}
+	if success.IsZero() {
+		success = diff.Time
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rp := &replacer{tx: tx, diff: diff, vulns: vulns}
+		rp := &replacer{tx: tx, diff: diff, vulns: vulns, success: success}
 		return rp.run(ctx, fingerprint)
 	})
 	if err != nil {
@@ -41,11 +60,12 @@ func (s *Store) ReplaceVulnerabilities(ctx context.Context, updater, fingerprint
 
 // replacer is one ReplaceVulnerabilities transaction.
 type replacer struct {
-	tx    pgx.Tx
-	diff  *strata.UpdateDiff
-	vulns []strata.Vulnerability
-	keys  []string // the keys of vulns
-	order []int    // the indices of vulns in key order, the last of equal keys
+	tx      pgx.Tx
+	diff    *strata.UpdateDiff
+	vulns   []strata.Vulnerability
+	keys    []string  // the keys of vulns
+	order   []int     // the indices of vulns in key order, the last of equal keys
+	success time.Time // the last success the status records
 }
 
 func (rp *replacer) run(ctx context.Context, fingerprint string) error {
@@ -75,10 +95,10 @@ func (rp *replacer) run(ctx context.Context, fingerprint string) error {
 		rp.diff.ID = 0
 	}
 	_, err = rp.tx.Exec(ctx, `INSERT INTO updaters (name, fingerprint, last_success, last_attempt, last_error, records)
-		VALUES ($1, $2, $3, $3, '', $4)
+		VALUES ($1, $2, $3, $4, '', $5)
 		ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, last_success = excluded.last_success,
 			last_attempt = excluded.last_attempt, last_error = '', records = excluded.records`,
-		rp.diff.Updater, fingerprint, rp.diff.Time, len(rp.order))
+		rp.diff.Updater, fingerprint, rp.success, rp.diff.Time, len(rp.order))
 	return err
 }
 

@@ -20,6 +20,9 @@ const namesPerQuery = 500
 // and release whose package is one of names, sorted by package, id and
 // updater.
 func (s *Store) Vulnerabilities(ctx context.Context, eco strata.Ecosystem, release string, names []string) ([]strata.Vulnerability, error) {
+	if eco == "" {
+		return nil, nil // records of no ecosystem match no package
+	}
 	names = slices.Compact(slices.Sorted(slices.Values(names)))
 	var out []strata.Vulnerability
 	for part := range slices.Chunk(names, namesPerQuery) {
@@ -71,6 +74,9 @@ func (s *Store) appendRecords(ctx context.Context, vs []strata.Vulnerability, q 
 // Covered reports whether any updater has a record for the ecosystem and
 // release.
 func (s *Store) Covered(ctx context.Context, eco strata.Ecosystem, release string) (bool, error) {
+	if eco == "" {
+		return false, nil // records of no ecosystem cover nothing
+	}
 	var ok bool
 	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM vulnerabilities WHERE ecosystem = ? AND release = ?)`,
 		string(eco), release).Scan(&ok)
@@ -83,23 +89,51 @@ func (s *Store) Covered(ctx context.Context, eco strata.Ecosystem, release strin
 // UpdaterStatus returns what is known about updater; a feed never run has a
 // zero status.
 func (s *Store) UpdaterStatus(ctx context.Context, updater string) (*store.UpdaterStatus, error) {
-	st := &store.UpdaterStatus{Updater: updater}
-	var success, attempt sql.NullString
-	err := s.r.QueryRowContext(ctx, `SELECT fingerprint, last_success, last_attempt, last_error, records
-		FROM updaters WHERE name = ?`, updater).Scan(&st.Fingerprint, &success, &attempt, &st.LastError, &st.Records)
+	st, err := scanStatus(s.r.QueryRowContext(ctx, `SELECT `+statusColumns+` FROM updaters WHERE name = ?`, updater))
 	if errors.Is(err, sql.ErrNoRows) {
-		return st, nil
+		return &store.UpdaterStatus{Updater: updater}, nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: updater status of %s: %w", updater, err)
+	}
+	return &st, nil
+}
+
+// UpdaterStatuses returns the status of every feed ever run, by name.
+func (s *Store) UpdaterStatuses(ctx context.Context) ([]store.UpdaterStatus, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+statusColumns+` FROM updaters ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: updater statuses: %w", err)
+	}
+	defer rows.Close()
+	var sts []store.UpdaterStatus
+	for rows.Next() {
+		st, err := scanStatus(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: updater statuses: %w", err)
+		}
+		sts = append(sts, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: updater statuses: %w", err)
+	}
+	return sts, nil
+}
+
+// statusColumns are the columns of the updaters table that scanStatus reads.
+const statusColumns = `name, fingerprint, last_success, last_attempt, last_error, records`
+
+func scanStatus(row interface{ Scan(dest ...any) error }) (store.UpdaterStatus, error) {
+	var st store.UpdaterStatus
+	var success, attempt sql.NullString
+	err := row.Scan(&st.Updater, &st.Fingerprint, &success, &attempt, &st.LastError, &st.Records)
 	if err == nil {
 		st.LastSuccess, err = parseTime(success)
 	}
 	if err == nil {
 		st.LastAttempt, err = parseTime(attempt)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: updater status of %s: %w", updater, err)
-	}
-	return st, nil
+	return st, err
 }
 
 // RecordUpdateFailure notes a failed run of updater, keeping its data.

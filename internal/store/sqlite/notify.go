@@ -1,33 +1,109 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/store"
 )
 
-// AffectedReports returns, in manifest order, the index reports of the
-// manifests holding a package under any of keys, in one query.
-func (s *Store) AffectedReports(ctx context.Context, keys []store.PackageKey) ([]*strata.IndexReport, error) {
-	rs, err := s.column(ctx, `SELECT report FROM manifests WHERE digest IN (SELECT p.manifest FROM json_each(?) k
-		JOIN package_keys p ON p.ecosystem = k.value ->> 0 AND p.release = k.value ->> 1 AND p.name = k.value ->> 2)
-		ORDER BY digest`, keysJSON(keys))
+// PackageVersions returns, in ID order, the package versions held under
+// any of keys, by name or by source name.
+func (s *Store) PackageVersions(ctx context.Context, keys []store.PackageKey) ([]store.PackageVersion, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, ecosystem, release, name, version, source_name, source_version, arch, module
+		FROM packages WHERE id IN (
+			SELECT p.id FROM json_each(?1) k JOIN packages p
+				ON p.ecosystem = k.value ->> 0 AND p.release = k.value ->> 1 AND p.name = k.value ->> 2
+			UNION SELECT p.id FROM json_each(?1) k JOIN packages p
+				ON p.ecosystem = k.value ->> 0 AND p.release = k.value ->> 1 AND p.source_name = k.value ->> 2)
+		ORDER BY id`, keysJSON(keys))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: affected reports of %d keys: %w", len(keys), err)
+		return nil, fmt.Errorf("sqlite: package versions of %d keys: %w", len(keys), err)
 	}
-	out := make([]*strata.IndexReport, len(rs))
-	for i, b := range rs {
-		out[i] = &strata.IndexReport{}
-		if err := json.Unmarshal([]byte(b), out[i]); err != nil {
-			return nil, fmt.Errorf("sqlite: affected reports: %w", err)
+	defer rows.Close()
+	var out []store.PackageVersion
+	for rows.Next() {
+		var v store.PackageVersion
+		p := &v.Package
+		if err := rows.Scan(&v.ID, &p.Eco, &v.Release, &p.Name, &p.Version, &p.SourceName, &p.SourceVersion, &p.Arch, &p.Module); err != nil {
+			return nil, fmt.Errorf("sqlite: package versions: %w", err)
 		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: package versions: %w", err)
 	}
 	return out, nil
+}
+
+// ManifestsWith calls fn with each manifest holding one of the package
+// versions, in version order: by number, and by digest with the layer
+// when digests is set.
+func (s *Store) ManifestsWith(ctx context.Context, versions []int64, digests bool, fn func(store.Holding) error) error {
+	ids, err := json.Marshal(versions)
+	if err != nil {
+		return fmt.Errorf("sqlite: manifests of %d package versions: %w", len(versions), err)
+	}
+	q := `SELECT package, manifest, '', '' FROM manifest_packages WHERE package IN (SELECT value FROM json_each(?)) ORDER BY package`
+	if digests {
+		q = `SELECT p.package, p.manifest, i.manifest, iif(p.layer >= 0, coalesce(i.layers ->> p.layer, ''), '')
+			FROM manifest_packages p JOIN indexed_manifests i ON i.id = p.manifest
+			WHERE p.package IN (SELECT value FROM json_each(?)) ORDER BY p.package`
+	}
+	rows, err := s.r.QueryContext(ctx, q, string(ids))
+	if err != nil {
+		return fmt.Errorf("sqlite: manifests of %d package versions: %w", len(versions), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h store.Holding
+		if err := rows.Scan(&h.Version, &h.Manifest, &h.Digest, &h.Layer); err != nil {
+			return fmt.Errorf("sqlite: manifests of package versions: %w", err)
+		}
+		if err := fn(h); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: manifests of package versions: %w", err)
+	}
+	return nil
+}
+
+// ManifestDigests returns the numbers and digests of the manifests ids
+// still indexed, in number order. The rows are read in the order of ids,
+// which, sorted, are next to each other.
+func (s *Store) ManifestDigests(ctx context.Context, ids []int64) ([]store.IndexedManifest, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: manifests of %d numbers: %w", len(ids), err)
+	}
+	// Sorted here: an ORDER BY would sort them all before the first row.
+	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.manifest FROM json_each(?) j JOIN indexed_manifests i ON i.id = j.value`,
+		string(list))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: manifests of %d numbers: %w", len(ids), err)
+	}
+	defer rows.Close()
+	var ms []store.IndexedManifest
+	for rows.Next() {
+		var m store.IndexedManifest
+		if err := rows.Scan(&m.ID, &m.Digest); err != nil {
+			return nil, fmt.Errorf("sqlite: manifests of numbers: %w", err)
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: manifests of numbers: %w", err)
+	}
+	slices.SortFunc(ms, func(a, b store.IndexedManifest) int { return cmp.Compare(a.ID, b.ID) })
+	return ms, nil
 }
 
 // CountManifests counts the indexed manifests.
@@ -86,12 +162,17 @@ func (s *Store) NotifyProgress(ctx context.Context) (*store.NotifyProgress, erro
 	return p, nil
 }
 
-// PutNotifications records that diff was processed, with ns, unless it
+// PutNotifications records that diff was processed, with n, unless it
 // was processed before.
-func (s *Store) PutNotifications(ctx context.Context, diff int64, updater string, ns []store.Notification) (bool, error) {
+func (s *Store) PutNotifications(ctx context.Context, diff int64, updater string, n *store.DiffNotifications) (bool, error) {
+	sets, err := store.SplitSets(n.Sets)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: put notifications of diff %d: %w", diff, err)
+	}
 	done := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO notified_diffs (diff, updater) VALUES (?, ?) ON CONFLICT DO NOTHING`, diff, updater)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO notified_diffs (diff, updater, created) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			diff, updater, formatTime(now()))
 		if err != nil {
 			return err
 		}
@@ -99,7 +180,7 @@ func (s *Store) PutNotifications(ctx context.Context, diff int64, updater string
 			return err
 		}
 		done = true
-		return insertNotifications(ctx, tx, diff, updater, ns)
+		return insertGroups(ctx, tx, diff, n.Changes, sets)
 	})
 	if err != nil {
 		return false, fmt.Errorf("sqlite: put notifications of diff %d: %w", diff, err)
@@ -107,90 +188,149 @@ func (s *Store) PutNotifications(ctx context.Context, diff int64, updater string
 	return done, nil
 }
 
-func insertNotifications(ctx context.Context, tx *sql.Tx, diff int64, updater string, ns []store.Notification) error {
-	in, err := newInserter(ctx, tx, "notifications",
-		"diff", "updater", "manifest", "vulnerability", "package", "version", "reason", "severity", "created")
+// insertGroups writes the changes of a diff and a group per set.
+func insertGroups(ctx context.Context, tx *sql.Tx, diff int64, changes []store.Change, sets []store.ChangeSet) error {
+	cs, err := newInserter(ctx, tx, "notification_changes", "diff", "idx", "vulnerability", "package", "version", "reason", "severity")
 	if err != nil {
 		return err
 	}
-	defer in.close()
-	created := formatTime(now())
-	for _, n := range ns {
-		err := in.add(ctx, diff, updater, string(n.Manifest), n.Vulnerability, n.Package, n.Version, n.Reason, int(n.Severity), created)
-		if err != nil {
+	defer cs.close()
+	for i, c := range changes {
+		if err := cs.add(ctx, diff, i, c.Vulnerability, c.Package, c.Version, c.Reason, int(c.Severity)); err != nil {
 			return err
 		}
 	}
-	return in.flush(ctx)
-}
-
-// Notifications returns the notifications f selects.
-func (s *Store) Notifications(ctx context.Context, f store.NotificationFilter) ([]store.Notification, error) {
-	q := `SELECT id, diff, updater, manifest, vulnerability, package, version, reason, severity, created, delivered_at
-		FROM notifications WHERE id > ?1 AND (?2 = 0 OR diff = ?2)`
-	if f.Pending {
-		q += ` AND delivered_at IS NULL`
+	if err := cs.flush(ctx); err != nil {
+		return err
 	}
-	ns, err := s.notifications(ctx, q+` ORDER BY id LIMIT ?3`, f.After, f.Diff, f.Limit)
+	groups, err := newInserter(ctx, tx, "notification_groups", "diff", "manifests", "changes", "pairs")
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: notifications %+v: %w", f, err)
+		return err
 	}
-	return ns, nil
+	defer groups.close()
+	for _, set := range sets {
+		ms, cs, err := store.EncodeSet(set, len(changes))
+		if err != nil {
+			return err
+		}
+		if err := groups.add(ctx, diff, ms, cs, int64(len(set.Manifests))*int64(len(set.Changes))); err != nil {
+			return err
+		}
+	}
+	return groups.flush(ctx)
 }
 
-func (s *Store) notifications(ctx context.Context, q string, args ...any) ([]store.Notification, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+// NotificationGroups returns the groups f selects, in ID order.
+func (s *Store) NotificationGroups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
+	gs, err := s.groups(ctx, f)
+	if err == nil {
+		err = s.groupChanges(ctx, gs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: notification groups %+v: %w", f, err)
+	}
+	return gs, nil
+}
+
+// groups reads the groups f selects, without their changes.
+func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
+	q := `SELECT g.id, g.diff, d.updater, d.created, g.manifests, g.acked, g.delivered_at
+		FROM notification_groups g JOIN notified_diffs d ON d.diff = g.diff
+		WHERE g.id >= ?1 AND (?2 = 0 OR g.diff = ?2)`
+	if f.Pending {
+		q += ` AND g.acked < g.pairs`
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY g.id LIMIT ?3`, f.From, f.Diff, f.Limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ns []store.Notification
+	var gs []store.NotificationGroup
 	for rows.Next() {
-		var n store.Notification
+		var g store.NotificationGroup
 		var created, delivered sql.NullString
-		err := rows.Scan(&n.ID, &n.Diff, &n.Updater, &n.Manifest, &n.Vulnerability, &n.Package, &n.Version,
-			&n.Reason, &n.Severity, &created, &delivered)
-		if err != nil {
+		var ms []byte
+		if err := rows.Scan(&g.ID, &g.Diff, &g.Updater, &created, &ms, &g.Acked, &delivered); err != nil {
 			return nil, err
 		}
-		if n.Created, err = parseTime(created); err != nil {
+		if err := json.Unmarshal(ms, &g.Manifests); err != nil {
+			return nil, fmt.Errorf("group %d: manifests: %w", g.ID, err)
+		}
+		if g.Created, err = parseTime(created); err != nil {
 			return nil, err
 		}
-		if n.Delivered, err = parseTime(delivered); err != nil {
+		if g.Delivered, err = parseTime(delivered); err != nil {
 			return nil, err
 		}
-		ns = append(ns, n)
+		gs = append(gs, g)
 	}
-	return ns, rows.Err()
+	return gs, rows.Err()
 }
 
-// AckNotifications marks ids delivered and counts those that were pending.
-func (s *Store) AckNotifications(ctx context.Context, ids []int64) (int, error) {
-	b, err := json.Marshal(ids)
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: ack notifications: %w", err)
+// groupChanges fills in the changes of gs, in the order of each group's
+// list.
+func (s *Store) groupChanges(ctx context.Context, gs []store.NotificationGroup) error {
+	if len(gs) == 0 {
+		return nil
 	}
-	var n int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE notifications SET delivered_at = ?
-			WHERE delivered_at IS NULL AND id IN (SELECT value FROM json_each(?))`, formatTime(now()), string(b))
-		if err == nil {
-			n, err = res.RowsAffected()
+	ids := make([]int64, len(gs))
+	byID := make(map[int64]*store.NotificationGroup, len(gs))
+	for i := range gs {
+		ids[i], byID[gs[i].ID] = gs[i].ID, &gs[i]
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT g.id, c.vulnerability, c.package, c.version, c.reason, c.severity
+		FROM notification_groups g, json_each(g.changes) j
+		JOIN notification_changes c ON c.diff = g.diff AND c.idx = j.value
+		WHERE g.id IN (SELECT value FROM json_each(?)) ORDER BY g.id, j.key`, string(list))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c store.Change
+		if err := rows.Scan(&id, &c.Vulnerability, &c.Package, &c.Version, &c.Reason, &c.Severity); err != nil {
+			return err
 		}
+		byID[id].Changes = append(byID[id].Changes, c)
+	}
+	return rows.Err()
+}
+
+// AckNotifications marks delivered the pending notifications of diff (of
+// every diff when 0) up to through, and counts them.
+func (s *Store) AckNotifications(ctx context.Context, diff, through int64) (int64, error) {
+	group, k := store.SplitNotificationID(through)
+	const (
+		acked = `CASE WHEN id < ?1 THEN pairs ELSE min(pairs, ?2 + 1) END`
+		which = ` WHERE acked < pairs AND (?3 = 0 OR diff = ?3) AND id <= ?1 AND (id < ?1 OR acked <= ?2)`
+	)
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(`+acked+` - acked), 0) FROM notification_groups`+which,
+			group, k, diff).Scan(&n); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE notification_groups SET acked = `+acked+`, delivered_at = ?4`+which,
+			group, k, diff, formatTime(now()))
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: ack %d notifications: %w", len(ids), err)
+		return 0, fmt.Errorf("sqlite: ack notifications of diff %d through %d: %w", diff, through, err)
 	}
-	return int(n), nil
+	return n, nil
 }
 
 // VulnerabilitiesByID returns the records whose ID or an alias is id,
 // sorted by updater and key.
 func (s *Store) VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error) {
-	vs, err := s.appendRecords(ctx, nil, `SELECT record FROM vulnerabilities
-		WHERE key >= ?1 AND key < ?2 OR EXISTS (SELECT 1 FROM json_each(record, '$.aliases') WHERE value = ?3)
-		ORDER BY updater, key`, id+"|", id+"}", id)
+	vs, err := s.appendRecords(ctx, nil, `SELECT v.record FROM vulnerability_ids i
+		JOIN vulnerabilities v ON v.updater = i.updater AND v.key = i.key
+		WHERE i.id = ? ORDER BY v.updater, v.key`, id)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: vulnerabilities of id %q: %w", id, err)
 	}

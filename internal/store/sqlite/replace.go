@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/store"
@@ -22,17 +23,35 @@ import (
 // nothing changed no diff is stored and the one returned has ID 0. A failure
 // leaves the previous set, status and diffs as they were.
 func (s *Store) ReplaceVulnerabilities(ctx context.Context, updater, fingerprint string, vulns []strata.Vulnerability) (*strata.UpdateDiff, error) {
+	return s.replace(ctx, updater, fingerprint, time.Time{}, vulns)
+}
+
+// ImportVulnerabilities is ReplaceVulnerabilities recording lastSuccess,
+// the time the imported set was fetched, as the feed's last success.
+func (s *Store) ImportVulnerabilities(ctx context.Context, updater, fingerprint string, lastSuccess time.Time, vulns []strata.Vulnerability) (*strata.UpdateDiff, error) {
+	if lastSuccess.IsZero() {
+		return nil, fmt.Errorf("sqlite: import vulnerabilities of %s: the time of the last success is required", updater)
+	}
+	return s.replace(ctx, updater, fingerprint, lastSuccess.UTC().Truncate(time.Microsecond), vulns)
+}
+
+// replace replaces updater's set; the status records success as the last
+// success, or the time of the replacement when it is zero.
+func (s *Store) replace(ctx context.Context, updater, fingerprint string, success time.Time, vulns []strata.Vulnerability) (*strata.UpdateDiff, error) {
 	if updater == "" {
 		return nil, errors.New("sqlite: replace vulnerabilities: the updater name is required")
 	}
 	diff := &strata.UpdateDiff{Updater: updater, Time: now()}
+	if success.IsZero() {
+		success = diff.Time
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		rp, err := newReplacer(ctx, tx, diff)
 		if err != nil {
 			return err
 		}
 		defer rp.close()
-		return rp.run(ctx, fingerprint, vulns)
+		return rp.run(ctx, fingerprint, success, vulns)
 	})
 	if err != nil && ctx.Err() != nil {
 		// database/sql closes the statements of a cancelled transaction
@@ -137,8 +156,9 @@ func (rp *replacer) loadHashes(ctx context.Context) error {
 	return rows.Err()
 }
 
-// run writes the new set, the diff's records and the updater's status.
-func (rp *replacer) run(ctx context.Context, fingerprint string, vulns []strata.Vulnerability) error {
+// run writes the new set, the diff's records and the updater's status,
+// whose last success is success.
+func (rp *replacer) run(ctx context.Context, fingerprint string, success time.Time, vulns []strata.Vulnerability) error {
 	keys, order := store.LastByKey(vulns)
 	o := 0 // the next record of rp.old
 	for _, i := range order {
@@ -165,12 +185,11 @@ func (rp *replacer) run(ctx context.Context, fingerprint string, vulns []strata.
 	if err := rp.finishDiff(ctx); err != nil {
 		return err
 	}
-	t := formatTime(rp.diff.Time)
 	_, err := rp.tx.ExecContext(ctx, `INSERT INTO updaters (name, fingerprint, last_success, last_attempt, last_error, records)
 		VALUES (?, ?, ?, ?, '', ?)
 		ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, last_success = excluded.last_success,
 			last_attempt = excluded.last_attempt, last_error = '', records = excluded.records`,
-		rp.diff.Updater, fingerprint, t, t, len(order))
+		rp.diff.Updater, fingerprint, formatTime(success), formatTime(rp.diff.Time), len(order))
 	return err
 }
 

@@ -63,7 +63,7 @@ func open(ctx context.Context, path string) (*Store, error) {
 		s.w.Close()
 		return nil, err
 	}
-	if s.r, err = openDB(ctx, abs, "_query_only=1"); err != nil {
+	if s.r, err = openDB(ctx, abs, "_query_only=1&_pragma=mmap_size(1073741824)"); err != nil {
 		s.w.Close()
 		return nil, err
 	}

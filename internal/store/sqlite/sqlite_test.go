@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"database/sql"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -51,7 +52,7 @@ func TestReopen(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("after reopening (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]int{1, 2, 3}, query[int](t, path, `SELECT version FROM schema_migrations`)); diff != "" {
+	if diff := cmp.Diff([]int{1, 2, 3, 4}, query[int](t, path, `SELECT version FROM schema_migrations`)); diff != "" {
 		t.Errorf("schema_migrations (-want +got):\n%s", diff)
 	}
 }
@@ -122,47 +123,31 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
-// TestPackageKeys checks the package key rows that PutIndexReport writes
-// and DeleteIndexReport removes.
-func TestPackageKeys(t *testing.T) {
+// TestMigration4 migrates a database of schema version 3.
+func TestMigration4(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "strata.db")
-	s := open(t, path)
-	m := strata.Digest("sha256:0a")
-	r := &strata.IndexReport{
-		ManifestDigest: m,
-		Layers:         []strata.Layer{{Digest: "sha256:01"}},
-		Distribution:   &strata.Distribution{ID: "debian", VersionID: "12"},
-		Packages: []strata.Package{
-			{Name: "libssl3", Eco: strata.Deb, SourceName: "openssl"},
-			{Name: "openssl", Eco: strata.Deb, SourceName: "openssl"},
-			{Name: "zlib1g", Eco: strata.Deb, SourceName: "zlib"},
-			{Name: "requests", Eco: strata.PyPI},
-			{Name: "requests", Eco: strata.PyPI, PackageDB: "other/METADATA"},
-		},
-	}
-	keys := func() []string {
-		return query[string](t, path, `SELECT ecosystem || ' ' || release || ' ' || name FROM package_keys WHERE manifest = ? ORDER BY 1`, string(m))
-	}
-	if err := s.PutIndexReport(t.Context(), r); err != nil {
+	u := url.URL{Scheme: "file", OmitHost: true, Path: path}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"deb debian:12 libssl3", "deb debian:12 openssl", "deb debian:12 zlib", "deb debian:12 zlib1g", "pypi  requests"}
-	if diff := cmp.Diff(want, keys()); diff != "" {
-		t.Errorf("package keys (-want +got):\n%s", diff)
+	defer db.Close()
+	exec := func(q string) {
+		t.Helper()
+		if _, err := db.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 	}
-	r.Packages = r.Packages[3:]
-	if err := s.PutIndexReport(t.Context(), r); err != nil {
-		t.Fatal(err)
+	exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`)
+	for v, name := range []string{"0001_init.sql", "0002_layer_blobs.sql", "0003_notifications.sql"} {
+		b, err := os.ReadFile(filepath.Join("migrations", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(string(b))
+		exec(fmt.Sprintf(`INSERT INTO schema_migrations (version, applied_at) VALUES (%d, '')`, v+1))
 	}
-	if diff := cmp.Diff([]string{"pypi  requests"}, keys()); diff != "" {
-		t.Errorf("package keys after replacing the report (-want +got):\n%s", diff)
-	}
-	if err := s.DeleteIndexReport(t.Context(), m); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string(nil), keys()); diff != "" {
-		t.Errorf("package keys after deleting the report (-want +got):\n%s", diff)
-	}
+	storetest.TestMigration4(t, exec, func() store.Store { return open(t, path) })
 }
 
 // Two stores on one file (two servers in one process) share its locks.

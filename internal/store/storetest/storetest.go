@@ -44,10 +44,16 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UpdaterVulnerabilities", testUpdaterVulnerabilities},
 		{"Covered", testCovered},
 		{"UpdaterStatus", testUpdaterStatus},
+		{"UpdaterStatuses", testUpdaterStatuses},
+		{"ImportVulnerabilities", testImportVulnerabilities},
 		{"Concurrency", testConcurrency},
-		{"AffectedReports", testAffectedReports},
+		{"PackageVersions", testPackageVersions},
 		{"Notifications", testNotifications},
+		{"AckPending", testAckPending},
+		{"LargeGroup", testLargeGroup},
 		{"VulnerabilitiesByID", testVulnerabilitiesByID},
+		{"VulnerabilitiesByIDs", testVulnerabilitiesByIDs},
+		{"NoEcosystem", testNoEcosystem},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })

@@ -179,7 +179,7 @@ func TestParseDocuments(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, doc, want string }{
 		{"json truncated", `{"distroversion": "v3.20", "packages": [`, "alpine: parse bad: offset 0: unexpected EOF"},
-		{"json trailing", `{} {}`, "alpine: parse bad: offset 4: data after the top-level object"},
+		{"json trailing", `{} {}`, "alpine: parse bad: offset 4: data after the top-level value"},
 		{"json wrong type", `{"packages": {}}`, "alpine: parse bad: offset 16: packages: object, want array"},
 		{"bad distroversion", `{"distroversion": "3.20", "packages": []}`, `alpine: parse bad: distroversion "3.20": want vMAJOR.MINOR or edge`},
 		{"unknown rolling", `{"urlprefix": "https://example.org", "packages": []}`,

@@ -11,8 +11,9 @@ import (
 )
 
 func FuzzParse(f *testing.F) {
-	testutil.AddTestdata(f, "testdata/*.json")
-	testutil.AddTestdata(f, "testdata/*.yaml")
+	if testutil.AddTestdata(f, "*.json")+testutil.AddTestdata(f, "*.yaml") == 0 {
+		f.Fatal("no seeds in testdata")
+	}
 	f.Add([]byte("distroversion: v3.3\npackages:\n  - pkg:\n      name: p\n      secfixes:\n        1.0-r0: [CVE_2019-1 XSA-2 (x)]\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		vs, err := Updater{}.Parse(context.Background(), "fuzz", bytes.NewReader(b))

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/update/jsonstream"
 	"github.com/strata-scan/strata/internal/version"
 )
 
@@ -40,8 +41,8 @@ func decodeJSON(r io.Reader) (*secdb, error) {
 	if err := dec.Decode(&db); err != nil {
 		return nil, fmt.Errorf("offset %d: %w", dec.InputOffset(), typeError(err))
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("offset %d: data after the top-level object", dec.InputOffset())
+	if err := jsonstream.End(dec); err != nil {
+		return nil, fmt.Errorf("offset %d: %w", dec.InputOffset(), err)
 	}
 	return &db, nil
 }

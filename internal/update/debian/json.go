@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/update/jsonstream"
 )
 
 // The tracker JSON is {source package: {CVE or TEMP id: jsonCVE}}.
@@ -44,36 +45,25 @@ func (o *object[T]) UnmarshalJSON(b []byte) error {
 // then by id and codename.
 func parseJSON(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
 	dec := json.NewDecoder(r)
-	fail := func(err error) error {
-		return fmt.Errorf("debian: parse %s: offset %d: %w", name, dec.InputOffset(), err)
-	}
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, fail(err)
-	}
 	var out []strata.Vulnerability
 	skip := skipped{}
-	for dec.More() {
+	err := jsonstream.Object(dec, func(pkg string) error {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fail(err)
-		}
-		pkg, _ := tok.(string) // object keys are strings
 		var cves object[jsonCVE]
 		if err := dec.Decode(&cves); err != nil {
-			return nil, fail(fmt.Errorf("package %q: %w", pkg, typeError(err)))
+			return fmt.Errorf("package %q: %w", pkg, typeError(err))
 		}
-		if out, err = appendPackage(out, pkg, cves, skip); err != nil {
-			return nil, fmt.Errorf("debian: parse %s: %w", name, err)
-		}
+		var err error
+		out, err = appendPackage(out, pkg, cves, skip)
+		return err
+	})
+	if err == nil {
+		err = jsonstream.End(dec)
 	}
-	if err := expectDelim(dec, '}'); err != nil {
-		return nil, fail(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fail(errors.New("data after the top-level object"))
+	if err != nil {
+		return nil, fmt.Errorf("debian: parse %s: offset %d: %w", name, dec.InputOffset(), err)
 	}
 	skip.log(ctx, name)
 	return out, nil
@@ -94,20 +84,6 @@ func typeError(err error) error {
 		return fmt.Errorf("%s, want %s", te.Value, want)
 	}
 	return fmt.Errorf("%s: %s, want %s", te.Field, te.Value, want)
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	if err != nil {
-		return err
-	}
-	if tok != want {
-		return fmt.Errorf("found %v, want %q", tok, want)
-	}
-	return nil
 }
 
 func appendPackage(out []strata.Vulnerability, pkg string, cves object[jsonCVE], skip skipped) ([]strata.Vulnerability, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/strata-scan/strata"
@@ -12,8 +13,9 @@ import (
 )
 
 // FuzzParse checks that Parse never panics and that every record it
-// gives names a package of a language ecosystem, with no release and a
-// state matching its fixed version.
+// gives names a package of a language ecosystem with no release, or a
+// source package of an Ubuntu release, and has a state matching its fixed
+// version.
 func FuzzParse(f *testing.F) {
 	paths, _ := filepath.Glob("testdata/*.*")
 	for _, p := range paths {
@@ -33,8 +35,10 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, v := range vs {
-			if v.ID == "" || v.Package == "" || v.Release != "" || strata.OSEcosystem(v.Eco) {
-				t.Errorf("record %q: package %q, ecosystem %q, release %q", v.ID, v.Package, v.Eco, v.Release)
+			language := v.Release == "" && !strata.OSEcosystem(v.Eco) && !v.SourcePackage
+			ubuntu := strings.HasPrefix(v.Release, "ubuntu:") && v.Eco == strata.Deb && v.SourcePackage
+			if v.ID == "" || v.Package == "" || !language && !ubuntu {
+				t.Errorf("record %q: package %q, ecosystem %q, release %q, source package %v", v.ID, v.Package, v.Eco, v.Release, v.SourcePackage)
 			}
 			if (v.State == strata.Fixed) != (v.FixedVersion != "") {
 				t.Errorf("record %q: state %q with fixed version %q", v.ID, v.State, v.FixedVersion)

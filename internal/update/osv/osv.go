@@ -1,9 +1,18 @@
 // Package osv reads vulnerability records in the OSV schema
 // (ossf.github.io/osv-schema), as JSON or YAML, for the language
-// ecosystems strata scans: Go, PyPI, npm and Maven. Each affected package
-// of a record gives one strata.Vulnerability, its SEMVER and ECOSYSTEM
-// ranges and its versions list carried as they are. Records of other
-// ecosystems, GIT ranges and withdrawn records are skipped.
+// ecosystems strata scans (Go, PyPI, npm and Maven) and for Ubuntu, whose
+// own OSV records are a second source beside the Ubuntu CVE Tracker
+// (ubuntu.go: UBUNTU-CVE-… records of "Ubuntu:22.04:LTS" and
+// "Ubuntu:Pro:18.04:LTS", keyed by source package, compared with the deb
+// comparator). Each affected package of a record gives one
+// strata.Vulnerability, its SEMVER and ECOSYSTEM ranges and its versions
+// list carried as they are. Records of other ecosystems, GIT ranges and
+// withdrawn records are skipped.
+//
+// The default sources are the language ecosystems' dumps only: Ubuntu's
+// records are read when a --source names them (OSV.dev's Ubuntu/all.zip,
+// or the osv/cve folder of canonical/ubuntu-security-notices), so that an
+// update does not load the same Ubuntu fixes from two feeds unasked.
 package osv
 
 import (

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -18,6 +19,7 @@ import (
 type record struct {
 	ID               string           `json:"id" yaml:"id"`
 	Aliases          []string         `json:"aliases" yaml:"aliases"`
+	Upstream         []string         `json:"upstream" yaml:"upstream"`
 	Modified         string           `json:"modified" yaml:"modified"`
 	Published        string           `json:"published" yaml:"published"`
 	Withdrawn        string           `json:"withdrawn" yaml:"withdrawn"`
@@ -117,6 +119,10 @@ func (rec *record) vulnerabilities(ctx context.Context) ([]strata.Vulnerability,
 		slog.DebugContext(ctx, "osv: skip withdrawn record", "id", rec.ID)
 		return nil, nil
 	}
+	if notice(rec.ID) {
+		slog.DebugContext(ctx, "osv: skip Ubuntu notice (its CVE records are read)", "id", rec.ID)
+		return nil, nil
+	}
 	base, err := rec.base()
 	if err != nil {
 		return nil, err
@@ -124,12 +130,12 @@ func (rec *record) vulnerabilities(ctx context.Context) ([]strata.Vulnerability,
 	var vs []strata.Vulnerability
 	at := make(map[string]int)
 	for _, a := range rec.Affected {
-		eco, ok := ecosystems[a.Package.Ecosystem]
+		tg, ok := ecosystem(a.Package.Ecosystem)
 		if !ok {
 			slog.DebugContext(ctx, "osv: skip ecosystem", "id", rec.ID, "ecosystem", a.Package.Ecosystem)
 			continue
 		}
-		name := packageName(eco, a.Package.Name)
+		name := packageName(tg.eco, a.Package.Name)
 		if name == "" {
 			return nil, fmt.Errorf("affected package of ecosystem %s without a name", a.Package.Ecosystem)
 		}
@@ -137,7 +143,10 @@ func (rec *record) vulnerabilities(ctx context.Context) ([]strata.Vulnerability,
 		if len(ranges) == 0 && len(a.Versions) == 0 {
 			continue
 		}
-		if i, ok := at[string(eco)+"/"+name]; ok {
+		// Ubuntu's standard and Pro ecosystems of one release share a
+		// record: affected when either range says so.
+		key := string(tg.eco) + "/" + tg.release + "/" + name
+		if i, ok := at[key]; ok {
 			vs[i].Ranges = append(vs[i].Ranges, ranges...)
 			vs[i].Versions = append(vs[i].Versions, a.Versions...)
 			addSymbols(&vs[i], a)
@@ -145,11 +154,12 @@ func (rec *record) vulnerabilities(ctx context.Context) ([]strata.Vulnerability,
 			continue
 		}
 		v := base
-		v.Eco, v.Package, v.Ranges, v.Versions = eco, name, ranges, a.Versions
+		v.Eco, v.Release, v.SourcePackage = tg.eco, tg.release, tg.source
+		v.Package, v.Ranges, v.Versions = name, ranges, a.Versions
 		setSeverity(&v, rec, a)
 		addSymbols(&v, a)
 		setState(&v)
-		at[string(eco)+"/"+name] = len(vs)
+		at[key] = len(vs)
 		vs = append(vs, v)
 	}
 	return vs, nil
@@ -159,6 +169,13 @@ func (rec *record) vulnerabilities(ctx context.Context) ([]strata.Vulnerability,
 // on the affected package.
 func (rec *record) base() (strata.Vulnerability, error) {
 	v := strata.Vulnerability{ID: rec.ID, Aliases: rec.Aliases, Updater: "osv", Description: rec.Summary}
+	// The ids a record derives from (a UBUNTU-CVE-… record's CVE) are
+	// aliases too, so that a search by CVE id finds the record.
+	for _, id := range rec.Upstream {
+		if !slices.Contains(v.Aliases, id) {
+			v.Aliases = append(slices.Clip(v.Aliases), id)
+		}
+	}
 	if rec.Details != "" && v.Description != "" {
 		v.Description += "\n\n"
 	}

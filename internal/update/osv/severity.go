@@ -1,23 +1,34 @@
 package osv
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/strata-scan/strata"
 )
 
 // setSeverity reads the affected package's CVSS vectors (or else the
-// record's) into v.CVSS, and sets v.Severity from the first CVSS v3
-// vector's base score. Without one, the database's severity (GitHub's
-// LOW, MODERATE, HIGH, CRITICAL) is used, else it stays Unknown: a CVSS
-// v4 or v2 vector is kept with score 0, not scored.
+// record's) into v.CVSS, each once, and sets v.Severity. A vendor's own
+// rating comes first: Ubuntu's priority (a severity of type "Ubuntu",
+// such as "medium"). Otherwise the first CVSS v3 vector's base score
+// decides, else the database's severity (GitHub's LOW, MODERATE, HIGH,
+// CRITICAL), else it stays Unknown: a CVSS v4 or v2 vector is kept with
+// score 0, not scored.
 func setSeverity(v *strata.Vulnerability, rec *record, a affected) {
 	sevs := a.Severity
 	if len(sevs) == 0 {
 		sevs = rec.Severity
 	}
+	priority := ""
 	scored := false
 	for _, s := range sevs {
+		if s.Type == "Ubuntu" {
+			priority = s.Score
+			continue
+		}
+		if slices.ContainsFunc(v.CVSS, func(c strata.CVSS) bool { return c.Vector == s.Score }) {
+			continue // Ubuntu's records repeat vectors
+		}
 		c := strata.CVSS{Version: cvssVersion(s.Score), Vector: s.Score}
 		if score, ok := cvss3Score(s.Score); ok {
 			c.Score = score
@@ -32,7 +43,10 @@ func setSeverity(v *strata.Vulnerability, rec *record, a affected) {
 		vendor = rec.DatabaseSpecific.Severity
 	}
 	v.VendorSeverity = vendor
-	if !scored {
+	switch {
+	case priority != "":
+		v.VendorSeverity, v.Severity = priority, vendorSeverity(priority)
+	case !scored:
 		v.Severity = vendorSeverity(vendor)
 	}
 }
@@ -66,6 +80,8 @@ func scoreSeverity(score float64) strata.Severity {
 // vendorSeverity reads a database's severity name.
 func vendorSeverity(s string) strata.Severity {
 	switch strings.ToUpper(s) {
+	case "NEGLIGIBLE":
+		return strata.Negligible
 	case "LOW":
 		return strata.Low
 	case "MODERATE", "MEDIUM":

@@ -9,7 +9,9 @@ import (
 	"github.com/strata-scan/strata/internal/update"
 	"github.com/strata-scan/strata/internal/update/alpine"
 	"github.com/strata-scan/strata/internal/update/debian"
+	"github.com/strata-scan/strata/internal/update/nvd"
 	"github.com/strata-scan/strata/internal/update/osv"
+	"github.com/strata-scan/strata/internal/update/redhat"
 	"github.com/strata-scan/strata/internal/update/ubuntu"
 )
 
@@ -20,6 +22,8 @@ func All() []update.Updater {
 		ubuntu.Updater{},
 		osv.Updater{},
 		alpine.Updater{},
+		redhat.Updater{},
+		nvd.Updater{},
 	}
 }
 

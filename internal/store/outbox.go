@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/strata-scan/strata"
+)
+
+// The outbox keeps every (image, vulnerability, reason) notification, in
+// groups: the notifications of one diff that several images share, each of
+// a group's Manifests with each of its Changes. A feed update that adds a
+// vulnerability to a package most images hold makes one group for all of
+// them instead of one row per image, which is what lets the notifier
+// record the notifications of a million images in seconds.
+
+// Change is what one update diff did to a package version: it made a
+// vulnerability affect it (Reason Added) or no longer affect it (Removed).
+type Change struct {
+	Vulnerability string          `json:"vulnerability"`
+	Package       string          `json:"package"`
+	Version       string          `json:"version"`
+	Reason        string          `json:"reason"`
+	Severity      strata.Severity `json:"severity"`
+}
+
+// DiffNotifications is the notifications of one diff as the notifier makes
+// them and PutNotifications records them: the distinct changes the diff
+// made, and sets of images that each get some of them.
+type DiffNotifications struct {
+	Changes []Change
+	Sets    []ChangeSet
+}
+
+// ChangeSet is images that get the same changes: each of Manifests gets
+// each of Changes (indices in the DiffNotifications' Changes).
+type ChangeSet struct {
+	Manifests []strata.Digest
+	Changes   []int32
+}
+
+// Count counts the notifications of n.
+func (n *DiffNotifications) Count() int64 {
+	var c int64
+	for _, s := range n.Sets {
+		c += int64(len(s.Manifests)) * int64(len(s.Changes))
+	}
+	return c
+}
+
+// NotificationGroup is the notifications of one diff that each of
+// Manifests gets: one per change, as the store keeps them. Its pairs are
+// numbered manifest by manifest, change by change: pair k is
+// Manifests[k/len(Changes)] with Changes[k%len(Changes)], and its
+// notification has the ID NotificationID(ID, k).
+type NotificationGroup struct {
+	ID        int64
+	Diff      int64
+	Updater   string
+	Created   time.Time // when the diff was notified
+	Manifests []strata.Digest
+	Changes   []Change
+	// Acked counts the pairs delivered: the first Acked, in pair order.
+	Acked int64
+	// Delivered is when the last of them was acknowledged.
+	Delivered time.Time
+}
+
+// Pairs counts the notifications of g.
+func (g *NotificationGroup) Pairs() int64 { return int64(len(g.Manifests)) * int64(len(g.Changes)) }
+
+// Notification returns pair k of g.
+func (g *NotificationGroup) Notification(k int64) Notification {
+	m, c := g.Manifests[k/int64(len(g.Changes))], g.Changes[k%int64(len(g.Changes))]
+	n := Notification{
+		ID: NotificationID(g.ID, k), Diff: g.Diff, Updater: g.Updater, Manifest: m,
+		Vulnerability: c.Vulnerability, Package: c.Package, Version: c.Version, Reason: c.Reason, Severity: c.Severity,
+		Created: g.Created,
+	}
+	if k < g.Acked {
+		n.Delivered = g.Delivered
+	}
+	return n
+}
+
+// pairBits is how many low bits of a notification's ID number its pair
+// within its group; the group's ID is in the others. A stored group holds
+// at most MaxGroupPairs pairs.
+const pairBits = 24
+
+// MaxGroupPairs is the most pairs a stored group holds.
+const MaxGroupPairs = 1 << pairBits
+
+// MaxGroupManifests is the most manifests a stored group holds, so that
+// reading one to list a page of notifications stays cheap.
+const MaxGroupManifests = 1000
+
+// NotificationID is the ID of pair k of the group of ID group.
+func NotificationID(group, k int64) int64 { return group<<pairBits | k }
+
+// SplitNotificationID returns the group and the pair of a notification ID.
+func SplitNotificationID(id int64) (group, k int64) { return id >> pairBits, id & (MaxGroupPairs - 1) }
+
+// LastNotification is an ID above every notification's, to acknowledge
+// all of them.
+const LastNotification = math.MaxInt64
+
+// SplitSets returns sets with each set split, when needed, into sets of
+// at most MaxGroupManifests manifests and MaxGroupPairs pairs, as the
+// stores keep them (a group each). A set without manifests or changes is
+// dropped.
+func SplitSets(sets []ChangeSet) ([]ChangeSet, error) {
+	var out []ChangeSet
+	for _, s := range sets {
+		if len(s.Changes) > MaxGroupPairs {
+			return nil, fmt.Errorf("notification set of %d changes: at most %d", len(s.Changes), MaxGroupPairs)
+		}
+		per := min(MaxGroupManifests, MaxGroupPairs/max(len(s.Changes), 1))
+		for i := 0; i < len(s.Manifests) && len(s.Changes) > 0; i += per {
+			part := s
+			part.Manifests = s.Manifests[i:min(i+per, len(s.Manifests))]
+			out = append(out, part)
+		}
+	}
+	return out, nil
+}
+
+// EncodeSet returns the columns that the stores keep of a set of a diff
+// of n changes: its manifests and its changes, as JSON arrays.
+func EncodeSet(s ChangeSet, n int) (manifests, changes string, err error) {
+	ms, err := json.Marshal(s.Manifests)
+	if err != nil {
+		return "", "", err
+	}
+	cs := []byte{'['}
+	for i, c := range s.Changes {
+		if c < 0 || int(c) >= n {
+			return "", "", fmt.Errorf("notification set: change %d of %d", c, n)
+		}
+		if i > 0 {
+			cs = append(cs, ',')
+		}
+		cs = strconv.AppendInt(cs, int64(c), 10)
+	}
+	return string(ms), string(append(cs, ']')), nil
+}
+
+// GroupFilter selects notification groups: at most Limit of those with ID
+// From or more, only those with a pending (undelivered) notification when
+// Pending, only those of the diff Diff unless it is 0.
+type GroupFilter struct {
+	From    int64
+	Limit   int
+	Pending bool
+	Diff    int64
+}
+
+// GroupReader reads notification groups; every Store is one.
+type GroupReader interface {
+	NotificationGroups(ctx context.Context, f GroupFilter) ([]NotificationGroup, error)
+}
+
+// groupsPerRead bounds how many groups Notifications reads at a time: a
+// group may hold thousands of notifications.
+const groupsPerRead = 64
+
+// Notifications returns the notifications f selects, in ID order, reading
+// the groups that hold them a few at a time.
+func Notifications(ctx context.Context, st GroupReader, f NotificationFilter) ([]Notification, error) {
+	var ns []Notification
+	from, _ := SplitNotificationID(f.After)
+	for n := 1; len(ns) < f.Limit; n = min(2*n, groupsPerRead) {
+		gs, err := st.NotificationGroups(ctx, GroupFilter{From: from, Limit: n, Pending: f.Pending, Diff: f.Diff})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gs {
+			k := int64(0)
+			if f.Pending {
+				k = g.Acked
+			}
+			if group, after := SplitNotificationID(f.After); g.ID == group {
+				k = max(k, after+1)
+			}
+			for ; k < g.Pairs() && len(ns) < f.Limit; k++ {
+				ns = append(ns, g.Notification(k))
+			}
+		}
+		if len(gs) < n {
+			break
+		}
+		from = gs[len(gs)-1].ID + 1
+	}
+	return ns, nil
+}
