@@ -96,7 +96,7 @@ func measure(ctx context.Context, st store.Store, pkgs []strata.Package, pr para
 	if _, err := st.ReplaceVulnerabilities(ctx, updater, "0", feeds); err != nil {
 		return err
 	}
-	nt := &notify.Notifier{Store: st}
+	nt := &notify.Notifier{Store: st, Index: st}
 	if _, err := nt.Run(ctx); err != nil { // the baseline (or, in a reused -db, the removal of an earlier run's records)
 		return err
 	}

@@ -90,7 +90,7 @@ func TestScanBadInput(t *testing.T) {
 		{"not an image", writeFile(t, "notes.txt", []byte("hello\n")), []string{"notes.txt", "not a docker archive, OCI layout or root filesystem directory"}},
 		{"missing file", filepath.Join(t.TempDir(), "absent.tar"), []string{"absent.tar", "no such file or directory"}},
 		{"layer digest mismatch", corruptLayer(t, readmeImage), []string{"digest mismatch"}},
-		{"unknown distribution", unknown, []string{"no vulnerability data for plan9:4 (deb): none of its 1 packages could be checked"}},
+		{"unknown distribution", unknown, []string{"no vulnerability data for plan9:4 (deb): none of its 1 packages could be checked (none of the loaded feeds (debian) covers it; strata has feeds for alpine, debian, ubuntu, redhat and osv)\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

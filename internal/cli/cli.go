@@ -11,12 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"strings"
-
-	"github.com/strata-scan/strata/internal/store"
-	"github.com/strata-scan/strata/internal/store/postgres"
-	"github.com/strata-scan/strata/internal/store/sqlite"
 )
 
 // Exit codes.
@@ -132,70 +126,6 @@ func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, c.help)
 	}
 	return exitOK
-}
-
-// newFlags makes a verb's flag set, with the flags every verb shares.
-func newFlags(e *env, name, help string) (*flag.FlagSet, *commonFlags) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(e.stderr, help, "\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	c := &commonFlags{}
-	fs.StringVar(&c.db, "db", "", "store: an SQLite file or a postgres:// URL (default $STRATA_DB, else <user cache dir>/strata/strata.db)")
-	fs.BoolVar(&c.verbose, "verbose", false, "log what happens (layers read or cached, feeds fetched) to stderr")
-	return fs, c
-}
-
-type commonFlags struct {
-	db      string
-	verbose bool
-}
-
-// setup configures logging and opens the store.
-func (c *commonFlags) setup(ctx context.Context, e *env) (store.Store, error) {
-	level := slog.LevelWarn
-	if c.verbose {
-		level = slog.LevelDebug
-	}
-	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	path, err := c.dbPath()
-	if err != nil {
-		return nil, err
-	}
-	return openStore(ctx, path)
-}
-
-// openStore opens a PostgreSQL store for a postgres:// (or postgresql://)
-// URL, else the SQLite file at db.
-func openStore(ctx context.Context, db string) (store.Store, error) {
-	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
-		s, err := postgres.Open(ctx, db)
-		if err != nil {
-			return nil, fmt.Errorf("open store: %w", err)
-		}
-		return s, nil
-	}
-	s, err := sqlite.Open(ctx, db)
-	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
-	}
-	return s, nil
-}
-
-func (c *commonFlags) dbPath() (string, error) {
-	if c.db != "" {
-		return c.db, nil
-	}
-	if p := os.Getenv("STRATA_DB"); p != "" {
-		return p, nil
-	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("no --db given, no $STRATA_DB and no user cache directory: %w", err)
-	}
-	return filepath.Join(dir, "strata", "strata.db"), nil
 }
 
 // isTerminal says whether w is a terminal, for progress output.

@@ -76,7 +76,7 @@ func runDB(ctx context.Context, e *env, args []string) error {
 }
 
 // fileArg parses a db command's flags and returns its one FILE argument.
-func fileArg(fs *flag.FlagSet, args []string) (string, error) {
+func fileArg(fs *flagSet, args []string) (string, error) {
 	if err := fs.Parse(args); err != nil {
 		return "", err
 	}
@@ -176,6 +176,7 @@ func readFeed(ctx context.Context, st store.Store, name string) (*store.UpdaterS
 
 func runDBImport(ctx context.Context, e *env, args []string) error {
 	fs, common := newFlags(e, "db import", dbImportHelp)
+	common.creates = true
 	file, err := fileArg(fs, args)
 	if err != nil {
 		return err
@@ -192,13 +193,18 @@ func runDBImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	imported := 0
 	err = b.Each(func(f bundle.Feed, vs []strata.Vulnerability) error {
-		return importFeed(ctx, e, st, f, vs)
+		if err := importFeed(ctx, e, st, f, vs); err != nil {
+			return err
+		}
+		imported++
+		return nil
 	})
 	if err != nil {
 		err = fmt.Errorf("%s: %w (the feeds listed above were imported)", file, err)
 	}
-	return errors.Join(err, notifySummary(ctx, e, st))
+	return errors.Join(err, notifySummary(ctx, e, st, imported))
 }
 
 // importFeed replaces a feed's records with a bundle's, under the feed's

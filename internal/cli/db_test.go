@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/strata-scan/strata/internal/store/sqlite"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/strata-scan/strata"
@@ -444,7 +446,7 @@ func TestAgeFlag(t *testing.T) {
 
 func TestFormatAge(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		0: "0m", 59 * time.Second: "1m", 7 * time.Minute: "7m", time.Hour: "1h", 5*time.Hour + 12*time.Minute: "5h 12m",
+		0: "<1m", 3 * time.Second: "<1m", 59 * time.Second: "<1m", time.Minute: "1m", 89 * time.Second: "1m", 7 * time.Minute: "7m", time.Hour: "1h", 5*time.Hour + 12*time.Minute: "5h 12m",
 		24 * time.Hour: "1d", 12*24*time.Hour + 3*time.Hour + 59*time.Minute: "12d 3h",
 	} {
 		if got := formatAge(d); got != want {
@@ -475,6 +477,11 @@ func TestDBUsage(t *testing.T) {
 		}
 	}
 	db := filepath.Join(t.TempDir(), "empty.db")
+	empty, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty.Close()
 	if _, errOut, code := run(t, "db", "export", "--db", db, filepath.Join(t.TempDir(), "x.bundle")); code != 1 ||
 		!strings.Contains(errOut, `the store holds no feed data to export: load feeds with "strata update" first`) {
 		t.Errorf("export of an empty store: exit %d, stderr %q", code, errOut)

@@ -131,8 +131,11 @@ func warnFeedAge(ctx context.Context, e *env, st store.Store, maxAge time.Durati
 }
 
 // formatAge writes d in days, hours and minutes, at most two of them:
-// "12d 3h", "5h 12m", "7m", "0m".
+// "12d 3h", "5h 12m", "7m", and "<1m" under a minute.
 func formatAge(d time.Duration) string {
+	if d < time.Minute {
+		return "<1m"
+	}
 	d = d.Round(time.Minute)
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	switch {

@@ -19,8 +19,9 @@ A layer already indexed (by this or another image) is not read again.
 
 func runIndex(ctx context.Context, e *env, args []string) error {
 	fs, common := newFlags(e, "index", indexHelp)
+	common.creates = true
 	var img imageFlags
-	img.register(fs)
+	img.register(fs.FlagSet)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

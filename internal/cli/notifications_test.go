@@ -48,12 +48,9 @@ func TestNotificationsRealData(t *testing.T) {
 	after := matchAll(t, db)
 
 	var want []string
-	vulns, images := map[string]bool{}, map[string]bool{}
 	for p := range after {
 		if !before[p] {
 			want = append(want, p+" added")
-			m, v, _ := strings.Cut(p, " ")
-			images[m], vulns[v] = true, true
 		}
 	}
 	for p := range before {
@@ -65,7 +62,7 @@ func TestNotificationsRealData(t *testing.T) {
 	if len(want) == 0 {
 		t.Fatal("the newer list adds no finding: the test proves nothing")
 	}
-	summary := fmt.Sprintf("%d new vulnerabilities affect %d indexed images\n", len(vulns), len(images))
+	summary := updateSummary(before, after)
 	if !strings.HasSuffix(out, summary) {
 		t.Errorf("update output:\n%s\nwant it to end with %q", out, summary)
 	}
@@ -86,6 +83,33 @@ func TestNotificationsRealData(t *testing.T) {
 	if out := mustRun(t, "notifications", "--db", db); out != "ID  IMAGE  VULNERABILITY  PACKAGE  VERSION  REASON  SEVERITY\n0 pending notifications\n" {
 		t.Errorf("notifications after --ack:\n%s", out)
 	}
+	// Back to the older list: the findings the newer one added are
+	// removed, and the summary says so.
+	out = mustRun(t, "update", "--db", db, "--source", "debian="+older)
+	if summary := updateSummary(after, before); !strings.HasSuffix(out, summary) || !strings.Contains(summary, "no longer affect") {
+		t.Errorf("update back to the older list:\n%s\nwant it to end with %q, with removals", out, summary)
+	}
+}
+
+// updateSummary is the summary line of an update that changes the
+// (image, vulnerability) findings from before to after.
+func updateSummary(before, after map[string]bool) string {
+	count := func(from, to map[string]bool) (int, int) {
+		vulns, images := map[string]bool{}, map[string]bool{}
+		for p := range to {
+			if !from[p] {
+				m, v, _ := strings.Cut(p, " ")
+				images[m], vulns[v] = true, true
+			}
+		}
+		return len(vulns), len(images)
+	}
+	vulns, images := count(before, after)
+	line := fmt.Sprintf("%d new vulnerabilities affect %d indexed images", vulns, images)
+	if vulns, images := count(after, before); vulns > 0 {
+		line += fmt.Sprintf("; %d vulnerabilities no longer affect %d images", vulns, images)
+	}
+	return line + "\n"
 }
 
 // olderDSAList writes the DSA list without the advisories dated cutoff or

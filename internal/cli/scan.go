@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/strata-scan/strata/internal/match"
 	"github.com/strata-scan/strata/internal/report"
 	"github.com/strata-scan/strata/internal/scan/scanners"
+	"github.com/strata-scan/strata/internal/store"
 )
 
 const scanHelp = `Usage: strata scan [flags] IMAGE
@@ -50,6 +52,7 @@ type scanFlags struct {
 
 func runScan(ctx context.Context, e *env, args []string) error {
 	fs, common := newFlags(e, "scan", scanHelp)
+	common.creates = true
 	var f scanFlags
 	fs.StringVar(&f.format, "format", "table", "output format: table or json")
 	fs.StringVar(&f.severity, "severity", "Unknown", "report only findings at or above this severity (Unknown, Negligible, Low, Medium, High, Critical)")
@@ -57,7 +60,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fixed version")
 	f.maxFeedAge = defaultMaxFeedAge
 	fs.Var(ageFlag{&f.maxFeedAge}, "max-feed-age", "warn on stderr when a feed was last updated longer ago than this (7d, 36h; 0: never), or was never loaded")
-	f.image.register(fs)
+	f.image.register(fs.FlagSet)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,8 +114,12 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if err := warnFeedAge(ctx, e, st, f.maxFeedAge); err != nil {
 			return err
 		}
-		return fmt.Errorf("%s: no vulnerability data for %s: none of its %d packages could be checked (load feeds with \"strata update\"; strata has feeds for alpine, debian, ubuntu, redhat and osv)",
-			fs.Arg(0), strings.Join(res.Uncovered, ", "), len(ir.Packages))
+		hint, err := uncoveredHint(ctx, st)
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("%s: no vulnerability data for %s: none of its %d packages could be checked (%s)",
+			fs.Arg(0), strings.Join(res.Uncovered, ", "), len(ir.Packages), hint)
 	}
 	if len(ir.Packages) == 0 {
 		fmt.Fprintf(e.stderr, "warning: %s: no installed packages found (no package database in any layer)\n", fs.Arg(0))
@@ -151,7 +158,7 @@ func indexImage(ctx context.Context, e *env, st index.Store, ref string, opts im
 		return nil, err
 	}
 	defer im.Close()
-	ix := &index.Indexer{Store: st, Scanners: scanners.All(), Limits: lim, Log: e.log}
+	ix := &index.Indexer{Store: st, Scanners: scanners.Logging(e.log), Limits: lim, Log: e.log}
 	if isTerminal(e.stderr) {
 		ix.Progress = func(i, n int, d strata.Digest, cached bool) {
 			how := "read"
@@ -167,6 +174,27 @@ func indexImage(ctx context.Context, e *env, st index.Store, ref string, opts im
 	}
 	e.log.Info("indexed", "image", im.Ref, "manifest", ir.ManifestDigest, "layers", len(ir.Layers), "layers_read", ir.LayersRead, "packages", len(ir.Packages))
 	return ir, nil
+}
+
+// uncoveredHint says why a distribution may have no vulnerability data:
+// no feed loaded, or none of those loaded covers it.
+func uncoveredHint(ctx context.Context, st store.Store) (string, error) {
+	sts, err := st.UpdaterStatuses(ctx)
+	if err != nil {
+		return "", err
+	}
+	var loaded []string
+	for _, s := range sts {
+		if !s.LastSuccess.IsZero() {
+			loaded = append(loaded, s.Updater)
+		}
+	}
+	if len(loaded) == 0 {
+		return `no feed was ever loaded: run "strata update" or "strata db import"`, nil
+	}
+	slices.Sort(loaded)
+	return fmt.Sprintf("none of the loaded feeds (%s) covers it; strata has feeds for alpine, debian, ubuntu, redhat and osv",
+		strings.Join(loaded, ", ")), nil
 }
 
 // warnUnknownSeverity says when a severity threshold passes over findings

@@ -66,17 +66,22 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	e.log = serveLogger(e, common.verbose)
-	if cfg.DB == "" {
-		if cfg.DB, err = common.dbPath(); err != nil {
+	loc := storeLocation{cfg.DB, "db (--config or $STRATA_DB)"}
+	switch {
+	case common.db != "":
+		loc.namedBy = "--db"
+	case cfg.DB == "":
+		if loc, err = common.location(); err != nil {
 			return err
 		}
+		cfg.DB = loc.db
 	}
 	if cfg.Registry.DockerConfig != "" { // read by the registry keychain
 		if err := os.Setenv("DOCKER_CONFIG", cfg.Registry.DockerConfig); err != nil {
 			return fmt.Errorf("registry.docker_config: %w", err)
 		}
 	}
-	st, err := openStore(ctx, cfg.DB)
+	st, err := openStore(ctx, loc, true)
 	if err != nil {
 		return err
 	}
@@ -210,7 +215,7 @@ func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg http
 func notifyLoop(ctx context.Context, log *slog.Logger, st store.Store, cfg httpapi.Notify, rounds <-chan struct{}) {
 	ds, closeAll := deliverers(cfg)
 	defer closeAll()
-	n := &notify.Notifier{Store: st, Log: log}
+	n := &notify.Notifier{Store: st, Index: st, Log: log}
 	for {
 		if _, err := n.Run(ctx); err != nil && ctx.Err() == nil {
 			log.Error("notifications", "err", err)

@@ -97,7 +97,7 @@ func checkNothingLeft(t *testing.T, db string, manifest, blob strata.Digest) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	st, err := openStore(ctx, db)
+	st, err := openStore(ctx, storeLocation{db: db, namedBy: "--db"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func checkNothingLeft(t *testing.T, db string, manifest, blob strata.Digest) {
 // store at db.
 func checkLockHeld(t *testing.T, db, key string) {
 	t.Helper()
-	st, err := openStore(t.Context(), db)
+	st, err := openStore(t.Context(), storeLocation{db: db, namedBy: "--db"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

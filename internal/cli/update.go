@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/notify"
 	"github.com/strata-scan/strata/internal/store"
 	"github.com/strata-scan/strata/internal/update"
@@ -62,6 +63,7 @@ func (s sourceFlags) Set(v string) error {
 
 func runUpdate(ctx context.Context, e *env, args []string) error {
 	fs, common := newFlags(e, "update", updateHelp)
+	common.creates = true
 	sources := sourceFlags{}
 	fs.Var(sources, "source", "NAME=LOCATION: read feed NAME from a file, directory, tarball or URL (repeatable)")
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up on a feed's download after this long")
@@ -79,6 +81,7 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	r := &update.Runner{Store: st, Client: &http.Client{Timeout: *timeout}, Log: e.log}
 	var failed []string
+	updated := 0
 	for _, u := range us {
 		out, err := r.Run(ctx, u, sources[u.Name()])
 		if err != nil {
@@ -94,9 +97,10 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%s: unchanged (%d records)\n", out.Updater, out.Records)
 			continue
 		}
+		updated++
 		fmt.Fprintf(e.stdout, "%s: %d records (%d added, %d removed)\n", out.Updater, out.Records, len(out.Diff.Added), len(out.Diff.Removed))
 	}
-	if err := notifySummary(ctx, e, st); err != nil {
+	if err := notifySummary(ctx, e, st, updated); err != nil {
 		return err
 	}
 	if len(failed) > 0 {
@@ -105,23 +109,52 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// notifySummary records the notifications of the new update diffs and
-// prints the one-line summary.
-func notifySummary(ctx context.Context, e *env, st store.Store) error {
-	sum, err := (&notify.Notifier{Store: st, Log: e.log}).Run(ctx)
+// notifySummary records the notifications of the new update diffs and,
+// when a feed was loaded (updated is how many) or the notifier found
+// diffs to notify, prints the one-line summary.
+func notifySummary(ctx context.Context, e *env, st store.Store, updated int) error {
+	sum, err := (&notify.Notifier{Store: st, Index: st, Log: e.log}).Run(ctx)
 	if err != nil {
 		return err
 	}
-	vulns, images := sum.Added()
 	switch {
+	case updated == 0 && sum.Diffs == 0:
 	case sum.Busy:
 		fmt.Fprintln(e.stdout, "notifications: skipped: another strata process is recording them now")
 	case sum.Diffs > 0 && sum.Diffs == sum.Baselines:
 		fmt.Fprintln(e.stdout, "first update of these feeds: baseline recorded, no notifications")
 	default:
-		fmt.Fprintf(e.stdout, "%d new vulnerabilities affect %d indexed images\n", vulns, images)
+		vulns, images := changeCounts(sum, store.Added)
+		line := fmt.Sprintf("%d new vulnerabilities affect %d indexed images", vulns, images)
+		if vulns, images := changeCounts(sum, store.Removed); vulns > 0 {
+			line += fmt.Sprintf("; %d vulnerabilities no longer affect %d images", vulns, images)
+		}
+		fmt.Fprintln(e.stdout, line)
 	}
 	return nil
+}
+
+// changeCounts counts the distinct vulnerabilities and images of the
+// notifications recorded for reason (store.Added or store.Removed), as
+// "strata notifications" lists them.
+func changeCounts(sum *notify.Summary, reason string) (vulns, images int) {
+	vs, ms := map[string]bool{}, map[strata.Digest]bool{}
+	for _, dn := range sum.Recorded {
+		for _, set := range dn.Sets {
+			found := false
+			for _, c := range set.Changes {
+				if ch := dn.Changes[c]; ch.Reason == reason {
+					vs[ch.Vulnerability], found = true, true
+				}
+			}
+			if found {
+				for _, m := range set.Manifests {
+					ms[m] = true
+				}
+			}
+		}
+	}
+	return len(vs), len(ms)
 }
 
 // selectUpdaters is the updaters named in names or given locations in

@@ -131,9 +131,16 @@ func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (
 	if err := ix.put(ctx, res.DiffID, walkName, walkVersion, lr.walk); err != nil {
 		return lr, err
 	}
+	for _, p := range res.Unresolved(wants) {
+		ix.logger().Warn("link skipped: it cannot be resolved in its layer (a loop); scanners see no file there", "layer", res.DiffID, "path", p)
+	}
 	paths := res.Paths() // resolves every link of the layer: once, not per scanner
+	maxPackages := ix.Limits.MaxPackages
+	if maxPackages <= 0 {
+		maxPackages = layer.DefaultLimits().MaxPackages
+	}
 	for _, s := range ss {
-		r, err := s.Scan(ctx, onlyWanted{res, paths, s})
+		r, err := s.Scan(ctx, onlyWanted{res, paths, s, maxPackages})
 		if err != nil {
 			return lr, fmt.Errorf("layer %s: scanner %s: %w", res.DiffID, s.Name(), err)
 		}
@@ -201,12 +208,17 @@ func (ix *Indexer) logger() *slog.Logger {
 
 // onlyWanted shows a scanner only the files it asked for, so that a
 // scanner's report does not depend on which other scanners ran with it.
-// paths is files.Paths(), listed once for all the scanners.
+// paths is files.Paths(), listed once for all the scanners; maxPackages
+// bounds the packages the scanner may report (scan.PackageLimiter).
 type onlyWanted struct {
-	files scan.FileSet
-	paths []string
-	s     scan.Scanner
+	files       scan.FileSet
+	paths       []string
+	s           scan.Scanner
+	maxPackages int
 }
+
+// MaxPackages is the limit on the packages of the layer (scan.PackageLimiter).
+func (o onlyWanted) MaxPackages() int { return o.maxPackages }
 
 func (o onlyWanted) Paths() []string {
 	var out []string

@@ -47,6 +47,13 @@ type Limits struct {
 	// MaxRecorded bounds the bytes of the paths and link targets recorded
 	// per layer: links, whiteouts and opaque directories (default 64 MiB).
 	MaxRecorded int64
+	// MaxPackages bounds the packages one scanner may report for one
+	// layer (default 200,000), which the indexer hands to the scanners
+	// (scan.PackageLimiter). Real databases list a few thousand (a full
+	// Debian desktop about 5,000; Debian's whole archive about 65,000
+	// binary packages); each package costs memory all along the way to
+	// the report, so a database padded to millions is refused early.
+	MaxPackages int
 }
 
 // DefaultLimits returns the limits strata uses unless told otherwise.
@@ -57,6 +64,7 @@ func DefaultLimits() Limits {
 		MaxFileSize: 256 << 20,
 		MaxEntries:  5_000_000,
 		MaxRecorded: 64 << 20,
+		MaxPackages: 200_000,
 	}
 }
 
@@ -77,6 +85,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxRecorded <= 0 {
 		l.MaxRecorded = d.MaxRecorded
+	}
+	if l.MaxPackages <= 0 {
+		l.MaxPackages = d.MaxPackages
 	}
 	return l
 }
@@ -142,6 +153,24 @@ func (r *Result) Paths() []string {
 	return slices.Compact(out)
 }
 
+// Unresolved lists the symbolic and hard links that wants accepts and
+// that cannot be resolved in the layer (a loop), sorted. ReadFile takes
+// them as absent; callers may warn of them.
+func (r *Result) Unresolved(wants func(string) bool) []string {
+	var out []string
+	for _, m := range []map[string]string{r.symTargets, r.hardTargets} {
+		for p := range m {
+			if !wants(p) {
+				continue
+			}
+			if _, err := r.resolve(p); err != nil {
+				out = append(out, p)
+			}
+		}
+	}
+	return sortedUnique(out)
+}
+
 // reaches reports whether p resolves to a kept file.
 func (r *Result) reaches(p string) bool {
 	t, err := r.resolve(p)
@@ -185,11 +214,12 @@ func (r *Result) Section(name string) (*io.SectionReader, error) {
 }
 
 // kept finds the kept file that name leads to; op names the operation in
-// errors.
+// errors. A name whose links cannot be resolved in the layer (a loop) is
+// absent: its error wraps fs.ErrNotExist as well as the reason.
 func (r *Result) kept(op, name string) (kept, error) {
 	t, err := r.resolve(cleanRel(name))
 	if err != nil {
-		return kept{}, &fs.PathError{Op: op, Path: name, Err: err}
+		return kept{}, &fs.PathError{Op: op, Path: name, Err: unresolved{err}}
 	}
 	k, ok := r.files[t]
 	if !ok {
@@ -197,6 +227,14 @@ func (r *Result) kept(op, name string) (kept, error) {
 	}
 	return k, nil
 }
+
+// unresolved is the error of a path whose links cannot be resolved in the
+// layer: for scanners, the file is absent.
+type unresolved struct{ err error }
+
+func (u unresolved) Error() string { return u.err.Error() }
+
+func (u unresolved) Unwrap() []error { return []error{u.err, fs.ErrNotExist} }
 
 // Close releases the temporary file of the large kept files, if any;
 // ReadFile fails on them afterwards. A nil Result may be closed.

@@ -19,7 +19,7 @@ type realResult struct {
 func TestWalkRealLayers(t *testing.T) {
 	sample := readResult{Body: "sample text\n"}
 	loop := func(p string) readResult {
-		return readResult{Err: "read " + p + ": too many levels of symbolic links (more than 40)"}
+		return readResult{Err: "read " + p + ": too many levels of symbolic links (more than 40)", NotExist: true}
 	}
 	for _, tc := range []struct {
 		file  string

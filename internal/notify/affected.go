@@ -51,8 +51,9 @@ var ErrUnknownVulnerability = errors.New("no record has this id or alias")
 
 // Affected finds the indexed images that the vulnerability id (any id or
 // alias of a record) affects: the package versions under its records'
-// keys are matched, and the images holding those that match are read,
-// with the layers that introduced them; no report or layer is read.
+// keys are matched, and the manifests holding those that match are
+// listed, with the layers that introduced them; no report or image is
+// read.
 func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport, error) {
 	recs, err := st.VulnerabilitiesByID(ctx, id)
 	if err != nil {

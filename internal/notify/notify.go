@@ -19,9 +19,8 @@ import (
 	"github.com/strata-scan/strata/internal/store"
 )
 
-// Store is what the notifier needs of the store.
+// Store is what the notifier needs of the store, besides Index.
 type Store interface {
-	Index
 	UpdateDiffs(ctx context.Context, after int64) ([]strata.UpdateDiff, error)
 	NotifyProgress(ctx context.Context) (*store.NotifyProgress, error)
 	PutNotifications(ctx context.Context, diff int64, updater string, n *store.DiffNotifications) (bool, error)
@@ -32,6 +31,7 @@ type Store interface {
 // processed.
 type Notifier struct {
 	Store Store
+	Index Index // the images and records, to find those a diff affects
 	Log   *slog.Logger
 }
 

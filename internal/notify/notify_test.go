@@ -75,7 +75,7 @@ func TestNotifier(t *testing.T) {
 		{"affected before through another record", []strata.Vulnerability{aFixed, b, bBinary, c}, none},
 		{"every record of the vulnerability removed", []strata.Vulnerability{aFixed, c}, note("CVE-B", store.Removed)},
 	}
-	n := &Notifier{Store: st}
+	n := &Notifier{Store: st, Index: st}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
 			if _, err := st.ReplaceVulnerabilities(ctx, "debian", s.name, s.vulns); err != nil {
@@ -126,7 +126,7 @@ func TestComputeGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dn, err := (&Notifier{Store: st}).Compute(ctx, d)
+	dn, err := (&Notifier{Store: st, Index: st}).Compute(ctx, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestComputeMatchesFullMatch(t *testing.T) {
 		}
 		return vs
 	}
-	n := &Notifier{Store: st}
+	n := &Notifier{Store: st, Index: st}
 	total := 0
 	for step := range 16 {
 		updater := []string{"debian", "other"}[step%2]
@@ -328,6 +328,84 @@ func TestReleaseDistribution(t *testing.T) {
 		release := d.Release()
 		if got := releaseDistribution(release).Release(); got != release {
 			t.Errorf("releaseDistribution(%q).Release() = %q", release, got)
+		}
+	}
+}
+
+// TestComputeWorkers: the notifications are the same whatever the number
+// of workers that share the images.
+func TestComputeWorkers(t *testing.T) {
+	ctx := t.Context()
+	st := openStore(t)
+	rng := rand.New(rand.NewPCG(7, 1))
+	for i := range 40 {
+		var pkgs []strata.Package
+		for _, src := range []string{"a", "b", "c"} {
+			v := fmt.Sprintf("1.%d-1", rng.IntN(3))
+			pkgs = append(pkgs, strata.Package{Name: "lib" + src, Version: v, Eco: strata.Deb, SourceName: src, SourceVersion: v})
+		}
+		if err := st.PutIndexReport(ctx, bookworm(digestOf(i), pkgs[:1+rng.IntN(3)]...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var d *strata.UpdateDiff
+	for step := range 2 {
+		var vs []strata.Vulnerability
+		for i := range 6 + 6*step {
+			v := record(fmt.Sprintf("CVE-%d", i), []string{"a", "b", "c", "libc"}[i%4], fmt.Sprintf("1.%d-1", 1+i%3))
+			v.SourcePackage = i%4 != 3
+			vs = append(vs, v)
+		}
+		var err error
+		if d, err = st.ReplaceVulnerabilities(ctx, "debian", fmt.Sprint(step), vs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one, err := compute(ctx, st, d, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one.Sets) < 3 {
+		t.Fatalf("%d sets: the test proves little", len(one.Sets))
+	}
+	for _, workers := range []int{2, 3, 7} {
+		got, err := compute(ctx, st, d, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(resolve(one), resolve(got)); diff != "" {
+			t.Errorf("%d workers (-one +got):\n%s", workers, diff)
+		}
+	}
+}
+
+func TestSplit(t *testing.T) {
+	held := func(manifests ...uint64) []uint64 {
+		var hs []uint64
+		for i, m := range manifests {
+			hs = append(hs, m<<versionBits|uint64(i))
+		}
+		return hs
+	}
+	tests := []struct {
+		held []uint64
+		n    int
+		want []int // the length of each part
+	}{
+		{nil, 2, []int{0}},
+		{held(1, 2, 3, 4), 1, []int{4}},
+		{held(1, 2, 3, 4), 2, []int{2, 2}},
+		{held(1, 1, 1, 2), 2, []int{3, 1}}, // a manifest's holdings stay together
+		{held(1, 1, 1, 1), 2, []int{4, 0}},
+		{held(1, 2, 3), 5, []int{0, 0, 1, 1, 1}},
+	}
+	for _, tt := range tests {
+		var got []int
+		for _, p := range split(tt.held, tt.n) {
+			got = append(got, len(p))
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("split(%x, %d): part lengths (-want +got):\n%s", tt.held, tt.n, diff)
 		}
 	}
 }

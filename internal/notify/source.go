@@ -10,15 +10,15 @@ import (
 	"github.com/strata-scan/strata/internal/store"
 )
 
-// Index is what finding the images of some records needs of the store.
+// Index is what finding the images of some records needs of the store:
+// store.Store's methods of these names.
 type Index interface {
-	// PackageVersions, ManifestsWith and ManifestDigests are
-	// store.Store's.
 	PackageVersions(ctx context.Context, keys []store.PackageKey) ([]store.PackageVersion, error)
 	ManifestsWith(ctx context.Context, versions []int64, digests bool, fn func(store.Holding) error) error
 	ManifestDigests(ctx context.Context, ids []int64) ([]store.IndexedManifest, error)
-	// VulnerabilitiesByID returns every record whose ID or alias is id.
 	VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error)
+	VulnerabilitiesByIDs(ctx context.Context, updater string, ids []string) ([]strata.Vulnerability, error)
+	UpdaterStatuses(ctx context.Context) ([]store.UpdaterStatus, error)
 }
 
 // recordSource is a match.Source over some records only.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -24,10 +25,16 @@ func Table(w io.Writer, ir *strata.IndexReport, res *match.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PACKAGE\tINSTALLED\tVULNERABILITY\tSEVERITY\tNVD\tFIXED IN\tLAYER")
 	gs := groupFindings(res.Findings)
+	// Rows sort by package, then vulnerability, so that the rows of two
+	// packages of one name (Go's stdlib in two binaries) stay apart.
 	slices.SortStableFunc(gs, func(a, b group) int {
 		fa, fb := a.primary(), b.primary()
 		return cmp.Or(
 			strings.Compare(fa.Package.Name, fb.Package.Name),
+			strings.Compare(fa.Package.Version, fb.Package.Version),
+			strings.Compare(fa.Package.PackageDB, fb.Package.PackageDB),
+			strings.Compare(fa.Package.Arch, fb.Package.Arch),
+			strings.Compare(string(fa.Package.Eco), string(fb.Package.Eco)),
 			cmp.Compare(b.severest().Severity, a.severest().Severity),
 			strings.Compare(fa.Vulnerability.ID, fb.Vulnerability.ID),
 		)
@@ -36,10 +43,11 @@ func Table(w io.Writer, ir *strata.IndexReport, res *match.Result) error {
 	for _, g := range gs {
 		f := g.primary()
 		name, ver := f.Package.Name, installed(f.Package)
-		if f.Package.Key() == prev {
+		key := f.Package.Key() + " " + f.Package.PackageDB
+		if key == prev {
 			name, ver = "", ""
 		}
-		prev = f.Package.Key()
+		prev = key
 		fixed := f.Vulnerability.FixedVersion
 		if fixed == "" {
 			fixed = "unfixed"
@@ -58,17 +66,23 @@ func Table(w io.Writer, ir *strata.IndexReport, res *match.Result) error {
 }
 
 // installed shows the binary version, and beside it the source version
-// when matching used a different one, or the OS package that installed a
-// language package: "2.28.1 (deb python3-requests)".
+// when matching used a different one; for a language package, the OS
+// package that installed it ("1.19.8 (deb runc)") or else where it was
+// found: the binary or archive, or the directory of a Python or npm
+// package's metadata ("1.26.8 (/usr/local/bin/htmlcheck)").
 func installed(p strata.Package) string {
-	if p.SourceVersion != "" && p.SourceVersion != p.Version {
+	switch {
+	case p.SourceVersion != "" && p.SourceVersion != p.Version:
 		return p.Version + " (source " + p.SourceName + " " + p.SourceVersion + ")"
-	}
-	if p.OwnedBy != "" {
+	case p.OwnedBy != "":
 		eco, name, _ := strings.Cut(p.OwnedBy, "/")
 		return p.Version + " (" + eco + " " + name + ")"
+	case strata.OSEcosystem(p.Eco) || p.PackageDB == "":
+		return p.Version
+	case p.Eco == strata.PyPI || p.Eco == strata.NPM:
+		return p.Version + " (/" + path.Dir(p.PackageDB) + ")"
 	}
-	return p.Version
+	return p.Version + " (/" + p.PackageDB + ")"
 }
 
 // Summary is one line: how many findings of each severity in how many

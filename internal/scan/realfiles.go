@@ -72,7 +72,9 @@ func Section(files FileSet, path string) (*io.SectionReader, error) {
 // report's Databases, so that it replaces what lower layers found at the
 // same path, and hands each of their RealFiles, in order, to read to turn
 // into packages, as a Section: read takes from it only the bytes it
-// needs. read logs what it skips. name prefixes errors.
+// needs. read logs what it skips. name prefixes errors. More packages
+// than the file set's MaxPackages (PackageLimiter) fail the scan, as in
+// Databases.
 func RealDatabases(ctx context.Context, name string, files FileSet, wants func(string) bool, read func(path string, r *io.SectionReader) []strata.Package) (*strata.LayerReport, error) {
 	rep := &strata.LayerReport{}
 	for _, p := range files.Paths() {
@@ -80,15 +82,18 @@ func RealDatabases(ctx context.Context, name string, files FileSet, wants func(s
 			rep.Databases = append(rep.Databases, p)
 		}
 	}
+	max := maxPackages(files)
 	for _, p := range RealFiles(files, rep.Databases) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		r, err := Section(files, p)
 		if err != nil {
-			return nil, fmt.Errorf("%s: read %s: %w", name, p, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		rep.Packages = append(rep.Packages, read(p, r)...)
+		if err := addPackages(rep, name, p, read(p, r), max); err != nil {
+			return nil, err
+		}
 	}
 	return rep, nil
 }

@@ -29,6 +29,7 @@ type FileSet interface {
 	// the layer, sorted.
 	Paths() []string
 	// ReadFile returns a wanted file's contents, following symbolic links
-	// inside the layer; fs.ErrNotExist when absent.
+	// inside the layer; fs.ErrNotExist when absent (or when its links
+	// cannot be resolved). Errors name the path, as *fs.PathError does.
 	ReadFile(path string) ([]byte, error)
 }

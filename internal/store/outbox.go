@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
+	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/strata-scan/strata"
 )
@@ -130,23 +132,85 @@ func SplitSets(sets []ChangeSet) ([]ChangeSet, error) {
 }
 
 // EncodeSet returns the columns that the stores keep of a set of a diff
-// of n changes: its manifests and its changes, as JSON arrays.
-func EncodeSet(s ChangeSet, n int) (manifests, changes string, err error) {
-	ms, err := json.Marshal(s.Manifests)
-	if err != nil {
-		return "", "", err
-	}
-	cs := []byte{'['}
-	for i, c := range s.Changes {
-		if c < 0 || int(c) >= n {
-			return "", "", fmt.Errorf("notification set: change %d of %d", c, n)
-		}
+// of n changes: its manifests, a JSON array, and its changes, their
+// indices as unsigned varints one after the other.
+func EncodeSet(s ChangeSet, n int) (manifests string, changes []byte, err error) {
+	ms := []byte{'['}
+	for i, m := range s.Manifests {
 		if i > 0 {
-			cs = append(cs, ',')
+			ms = append(ms, ',')
 		}
-		cs = strconv.AppendInt(cs, int64(c), 10)
+		ms, err = appendJSONString(ms, string(m))
+		if err != nil {
+			return "", nil, err
+		}
 	}
-	return string(ms), string(append(cs, ']')), nil
+	cs := make([]byte, 0, 2*len(s.Changes))
+	for _, c := range s.Changes {
+		if c < 0 || int(c) >= n {
+			return "", nil, fmt.Errorf("notification set: change %d of %d", c, n)
+		}
+		cs = binary.AppendUvarint(cs, uint64(c))
+	}
+	return string(append(ms, ']')), cs, nil
+}
+
+// appendJSONString appends s as a JSON string: as it is between quotes
+// when it needs no escape, as a digest never does.
+func appendJSONString(b []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			q, err := json.Marshal(s)
+			return append(b, q...), err
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), nil
+}
+
+// DecodeChanges reads the changes column of a stored set.
+func DecodeChanges(b []byte) ([]int32, error) {
+	var cs []int32
+	for len(b) > 0 {
+		c, n := binary.Uvarint(b)
+		if n <= 0 || c > math.MaxInt32 {
+			return nil, fmt.Errorf("malformed changes at %x", b[:min(len(b), 8)])
+		}
+		cs, b = append(cs, int32(c)), b[n:]
+	}
+	return cs, nil
+}
+
+// FillChanges sets the Changes of each of gs from the indices of its
+// changes (idx[i] for gs[i]), reading the changes of each diff once
+// through fetch.
+func FillChanges(ctx context.Context, gs []NotificationGroup, idx [][]int32,
+	fetch func(ctx context.Context, diff int64, idx []int32) (map[int32]Change, error)) error {
+	byDiff := map[int64][]int32{}
+	for i, g := range gs {
+		byDiff[g.Diff] = append(byDiff[g.Diff], idx[i]...)
+	}
+	changes := map[int64]map[int32]Change{}
+	for diff, list := range byDiff {
+		slices.Sort(list)
+		cs, err := fetch(ctx, diff, slices.Compact(list))
+		if err != nil {
+			return fmt.Errorf("changes of diff %d: %w", diff, err)
+		}
+		changes[diff] = cs
+	}
+	for i := range gs {
+		gs[i].Changes = make([]Change, len(idx[i]))
+		for k, c := range idx[i] {
+			ch, ok := changes[gs[i].Diff][c]
+			if !ok {
+				return fmt.Errorf("group %d: change %d of diff %d is missing", gs[i].ID, c, gs[i].Diff)
+			}
+			gs[i].Changes[k] = ch
+		}
+	}
+	return nil
 }
 
 // GroupFilter selects notification groups: at most Limit of those with ID

@@ -35,7 +35,7 @@ type Outcome struct {
 	Updater   string
 	Unchanged bool // every location answered "not modified": nothing was parsed
 	Busy      bool // another process was updating the feed: nothing was done (Unchanged is set too)
-	Records   int
+	Records   int  // the records stored: distinct ones, as the store keeps them
 	Diff      *strata.UpdateDiff
 }
 
@@ -117,7 +117,7 @@ func (r *Runner) run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 	}
 	r.logger().Info("feed updated", "updater", u.Name(), "records", len(vulns),
 		"added", len(diff.Added), "removed", len(diff.Removed))
-	return &Outcome{Updater: u.Name(), Records: len(vulns), Diff: diff}, nil
+	return r.updated(ctx, u.Name(), diff)
 }
 
 // cursorKey is the fingerprint line, in the format of formatFingerprints,
@@ -165,7 +165,17 @@ func (r *Runner) runIncremental(ctx context.Context, u Incremental) (*Outcome, e
 	}
 	r.logger().Info("feed updated", "updater", u.Name(), "incremental", !ch.Full, "changed", len(ch.IDs),
 		"records", len(vulns), "added", len(diff.Added), "removed", len(diff.Removed))
-	return &Outcome{Updater: u.Name(), Records: len(vulns), Diff: diff}, nil
+	return r.updated(ctx, u.Name(), diff)
+}
+
+// updated is the outcome of an update of updater that stored diff: with
+// the number of records stored, duplicates in the feed counted once.
+func (r *Runner) updated(ctx context.Context, updater string, diff *strata.UpdateDiff) (*Outcome, error) {
+	st, err := r.Store.UpdaterStatus(ctx, updater)
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", updater, err)
+	}
+	return &Outcome{Updater: updater, Records: st.Records, Diff: diff}, nil
 }
 
 // fetch reads one location and appends its parsed records to vulns. A
@@ -174,16 +184,26 @@ func (r *Runner) runIncremental(ctx context.Context, u Incremental) (*Outcome, e
 // feed's records with nothing must never happen by mistake.
 func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerprint, vulns *[]strata.Vulnerability) (Fingerprint, error) {
 	before := len(*vulns)
+	var skipped Skipped
 	fp, err := Fetch(ctx, r.Client, loc, prev, func(d Document) error {
 		vs, err := u.Parse(ctx, d.Name, d.Body)
+		if sk := (*Skipped)(nil); errors.As(err, &sk) {
+			skipped.add(sk)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
 		*vulns = append(*vulns, vs...)
 		return nil
 	})
-	if err == nil && len(*vulns) == before {
-		err = fmt.Errorf("%s: no %s records found in it (is it a %s feed?)", loc, u.Name(), u.Name())
+	switch {
+	case err == nil && len(*vulns) == before && skipped.Records > 0:
+		err = fmt.Errorf("%s: no records of the %s feed found in it: %w", loc, u.Name(), &skipped)
+	case err == nil && len(*vulns) == before:
+		err = fmt.Errorf("%s: no records of the %s feed found in it", loc, u.Name())
+	case err == nil && skipped.Records > 0:
+		r.logger().Info("records skipped", "updater", u.Name(), "location", loc, "skipped", skipped.Error())
 	}
 	if err != nil && !errors.Is(err, ErrUnchanged) {
 		return "", fmt.Errorf("update %s: %w", u.Name(), err)

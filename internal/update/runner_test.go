@@ -118,7 +118,7 @@ func TestRunner(t *testing.T) {
 	// An empty feed is refused too: it would wipe the data.
 	body.Store("")
 	_, err = r.Run(ctx, u, nil)
-	if want := "update lines: " + srv.URL + "/feed: no lines records found in it (is it a lines feed?)"; err == nil || err.Error() != want {
+	if want := "update lines: " + srv.URL + "/feed: no records of the lines feed found in it"; err == nil || err.Error() != want {
 		t.Errorf("empty feed: error = %v, want %q", err, want)
 	}
 	if diff := cmp.Diff([]string{"CVE-1", "CVE-2"}, ids(t, st, "bash", "curl")); diff != "" {
@@ -146,5 +146,15 @@ func TestRunner(t *testing.T) {
 	}
 	if out, err = r.Run(ctx, u, []string{a, b}); err != nil || !out.Unchanged {
 		t.Errorf("same files again: %+v, %v; want unchanged", out, err)
+	}
+	// A record listed twice (in two locations, or twice in one) is stored
+	// once, and counted once.
+	dup := filepath.Join(dir, "dup")
+	testutil.WriteFile(t, dup, []byte("DSA-1 openssl 3.0.11-1\nDSA-2 bash 5.2-3\nDSA-2 bash 5.2-3\n"))
+	if out, err = r.Run(ctx, u, []string{a, dup}); err != nil {
+		t.Fatal(err)
+	}
+	if out.Records != 2 {
+		t.Errorf("4 records of which 2 distinct: Outcome.Records = %d, want 2", out.Records)
 	}
 }

@@ -7,8 +7,11 @@ package update
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/strata-scan/strata"
 )
@@ -31,8 +34,40 @@ type Updater interface {
 	// "archive.tar.gz:active/CVE-2020-1234"); the updater uses it for error
 	// messages and may skip documents that are not part of the feed by
 	// returning nil, nil. A malformed document is an error naming name and
-	// the line or record.
+	// the line or record. A document of records of ecosystems the updater
+	// does not read may give a *Skipped error, which is no failure.
 	Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error)
+}
+
+// Skipped is the error Parse returns for a document whose records are all
+// of ecosystems the updater does not read. It is no failure: the runner
+// goes on, and names what it skipped when a location yields no record.
+type Skipped struct {
+	Records    int      // records skipped
+	Ecosystems []string // their ecosystems, as the feed names them, sorted
+}
+
+// maxNamed bounds the ecosystems a Skipped error names.
+const maxNamed = 10
+
+func (s *Skipped) Error() string {
+	names := s.Ecosystems
+	more := ""
+	if len(names) > maxNamed {
+		names, more = names[:maxNamed], fmt.Sprintf(" and %d more", len(names)-maxNamed)
+	}
+	return fmt.Sprintf("skipped %d records of unsupported ecosystems: %s%s", s.Records, strings.Join(names, ", "), more)
+}
+
+// add counts the records of o as skipped too.
+func (s *Skipped) add(o *Skipped) {
+	s.Records += o.Records
+	for _, e := range o.Ecosystems {
+		if !slices.Contains(s.Ecosystems, e) {
+			s.Ecosystems = append(s.Ecosystems, e)
+		}
+	}
+	slices.Sort(s.Ecosystems)
 }
 
 // Incremental is an Updater whose upstream can also be read as the changes

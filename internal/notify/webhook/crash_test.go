@@ -32,7 +32,7 @@ func TestCrashNotifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := (&notify.Notifier{Store: st}).Run(context.Background())
+	sum, err := (&notify.Notifier{Store: st, Index: st}).Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestCrash(t *testing.T) {
 	cmd.Wait()
 
 	// The restarted notifier finds nothing new to record, and delivers.
-	sum, err := (&notify.Notifier{Store: st}).Run(ctx)
+	sum, err := (&notify.Notifier{Store: st, Index: st}).Run(ctx)
 	if err != nil || sum.Diffs != 0 {
 		t.Fatalf("after the restart: %+v, %v; want no diff processed again", sum, err)
 	}

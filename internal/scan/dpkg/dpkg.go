@@ -82,7 +82,7 @@ func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerRep
 		}
 		b, err := files.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("dpkg: read %s: %w", p, err)
+			return nil, fmt.Errorf("dpkg: %w", err)
 		}
 		if rep.Owned == nil {
 			rep.Owned = map[string]string{}

@@ -110,7 +110,7 @@ func TestScanEmptyLayer(t *testing.T) {
 func TestScanErrors(t *testing.T) {
 	scantest.CheckCancelled(t, gobin.Scanner{}, "usr/bin/runc")
 	_, err := gobin.Scanner{}.Scan(context.Background(), scantest.Unreadable{Files: scantest.Files{"usr/bin/x": nil}, Err: syscall.EIO})
-	if want := "gobin: read usr/bin/x: read usr/bin/x: input/output error"; err == nil || err.Error() != want {
+	if want := "gobin: read usr/bin/x: input/output error"; err == nil || err.Error() != want {
 		t.Errorf("Scan error = %v; want %q", err, want)
 	}
 }

@@ -78,7 +78,7 @@ func TestScanErrors(t *testing.T) {
 	scantest.CheckCancelled(t, java.Scanner{}, "app.jar")
 	unreadable := scantest.Unreadable{Files: scantest.Files{"app.jar": nil}, Err: fs.ErrNotExist}
 	_, err := java.Scanner{}.Scan(context.Background(), unreadable)
-	if want := "java: read app.jar: read app.jar: file does not exist"; err == nil || err.Error() != want {
+	if want := "java: read app.jar: file does not exist"; err == nil || err.Error() != want {
 		t.Errorf("Scan error = %v; want %q", err, want)
 	}
 }

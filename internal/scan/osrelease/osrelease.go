@@ -62,7 +62,7 @@ func (Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerRepor
 			continue // absent, or a link to a file of another layer
 		}
 		if err != nil {
-			return nil, fmt.Errorf("os-release: read %s: %w", p, err)
+			return nil, fmt.Errorf("os-release: %w", err)
 		}
 		d, err := Parse(p, b)
 		if err != nil {
@@ -94,7 +94,7 @@ func fillFromDebianVersion(ctx context.Context, files scan.FileSet, d *strata.Di
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("os-release: read %s: %w", debianVersion, err)
+		return fmt.Errorf("os-release: %w", err)
 	}
 	dv, err := Parse(debianVersion, b)
 	if err != nil {

@@ -94,7 +94,8 @@ func TestScanErrors(t *testing.T) {
 	}
 
 	broken := scantest.Unreadable{Files: scantest.Files{"etc/os-release": nil}, Err: fs.ErrPermission}
-	if _, err := (osrelease.Scanner{}).Scan(context.Background(), broken); !errors.Is(err, fs.ErrPermission) {
-		t.Errorf("Scan of an unreadable file: error = %v; want fs.ErrPermission", err)
+	_, err = (osrelease.Scanner{}).Scan(context.Background(), broken)
+	if want := "os-release: read etc/os-release: permission denied"; !errors.Is(err, fs.ErrPermission) || err.Error() != want {
+		t.Errorf("Scan of an unreadable file: error = %v; want %q", err, want)
 	}
 }

@@ -4,6 +4,7 @@
 package scanners
 
 import (
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -18,17 +19,22 @@ import (
 	"github.com/strata-scan/strata/internal/scan/rpm"
 )
 
-// All returns the scanners strata runs, in order.
-func All() []scan.Scanner {
+// All returns the scanners strata runs, in order, logging to
+// slog.Default.
+func All() []scan.Scanner { return Logging(nil) }
+
+// Logging is All with the scanners that report skipped files logging to
+// log (slog.Default when nil). os-release logs to slog.Default always.
+func Logging(log *slog.Logger) []scan.Scanner {
 	return []scan.Scanner{
 		osrelease.Scanner{},
 		dpkg.Scanner{},
 		apk.Scanner{},
-		rpm.Scanner{},
-		gobin.Scanner{},
-		python.Scanner{},
-		npm.Scanner{},
-		java.Scanner{},
+		rpm.Scanner{Log: log},
+		gobin.Scanner{Log: log},
+		python.Scanner{Log: log},
+		npm.Scanner{Log: log},
+		java.Scanner{Log: log},
 	}
 }
 

@@ -37,20 +37,64 @@ func (s *Store) PackageVersions(ctx context.Context, keys []store.PackageKey) ([
 
 // ManifestsWith calls fn with each manifest holding one of the package
 // versions, in version order: by number, and by digest with the layer
-// when digests is set.
+// when digests is set. The digests and layers are read after, for the
+// manifests found: joined in the first query, PostgreSQL would read every
+// manifest to hash them.
 func (s *Store) ManifestsWith(ctx context.Context, versions []int64, digests bool, fn func(store.Holding) error) error {
-	q := `SELECT package, manifest, '', '' FROM manifest_packages WHERE package = ANY ($1) ORDER BY package`
-	if digests {
-		q = `SELECT p.package, p.manifest, m.digest, coalesce(l.layer, '')
-			FROM manifest_packages p JOIN manifests m ON m.id = p.manifest
-			LEFT JOIN manifest_layers l ON l.manifest = m.digest AND l.idx = p.layer
-			WHERE p.package = ANY ($1) ORDER BY p.package`
-	}
-	rows, _ := s.pool.Query(ctx, q, versions)
+	rows, _ := s.pool.Query(ctx, `SELECT package, manifest, layer FROM manifest_packages
+		WHERE package = ANY ($1) ORDER BY package`, versions)
+	var hs []store.Holding
+	var layers []int
 	var h store.Holding
-	_, err := pgx.ForEachRow(rows, []any{&h.Version, &h.Manifest, &h.Digest, &h.Layer}, func() error { return fn(h) })
+	var l int
+	_, err := pgx.ForEachRow(rows, []any{&h.Version, &h.Manifest, &l}, func() error {
+		if !digests {
+			return fn(h)
+		}
+		hs, layers = append(hs, h), append(layers, l)
+		return nil
+	})
+	if err == nil && digests {
+		err = s.callWithDigests(ctx, hs, layers, fn)
+	}
 	if err != nil {
 		return fmt.Errorf("postgres: manifests of %d package versions: %w", len(versions), err)
+	}
+	return nil
+}
+
+// callWithDigests calls fn with each of hs, its digest and the digest of
+// its layer (of index layers[i] in its manifest) filled in.
+func (s *Store) callWithDigests(ctx context.Context, hs []store.Holding, layers []int, fn func(store.Holding) error) error {
+	var ids []int64
+	for _, h := range hs {
+		ids = append(ids, h.Manifest)
+	}
+	type layer struct {
+		manifest int64
+		idx      int
+	}
+	names, ls := map[int64]strata.Digest{}, map[layer]strata.Digest{}
+	rows, _ := s.pool.Query(ctx, `SELECT m.id, m.digest, coalesce(l.idx, -1), coalesce(l.layer, '')
+		FROM manifests m LEFT JOIN manifest_layers l ON l.manifest = m.digest WHERE m.id = ANY ($1)`, ids)
+	var id int64
+	var digest, l strata.Digest
+	var idx int
+	_, err := pgx.ForEachRow(rows, []any{&id, &digest, &idx, &l}, func() error {
+		names[id], ls[layer{id, idx}] = digest, l
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, h := range hs {
+		if h.Digest = names[h.Manifest]; h.Digest == "" {
+			continue // deleted since
+		}
+		h.Layer = ls[layer{h.Manifest, layers[i]}]
+		if err := fn(h); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -151,29 +195,27 @@ func copyGroups(ctx context.Context, tx pgx.Tx, diff int64, changes []store.Chan
 // NotificationGroups returns the groups f selects, in ID order.
 func (s *Store) NotificationGroups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
 	gs, err := s.groups(ctx, f)
-	if err == nil {
-		err = s.groupChanges(ctx, gs)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("postgres: notification groups %+v: %w", f, err)
 	}
 	return gs, nil
 }
 
-// groups reads the groups f selects, without their changes.
+// groups reads the groups f selects, then their changes.
 func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
-	q := `SELECT g.id, g.diff, d.updater, d.created, g.manifests, g.acked, g.delivered_at
+	q := `SELECT g.id, g.diff, d.updater, d.created, g.manifests, g.changes, g.acked, g.delivered_at
 		FROM notification_groups g JOIN notified_diffs d ON d.diff = g.diff
 		WHERE g.id >= $1 AND ($2 = 0 OR g.diff = $2)`
 	if f.Pending {
 		q += ` AND g.acked < g.pairs`
 	}
 	rows, _ := s.pool.Query(ctx, q+` ORDER BY g.id LIMIT $3`, f.From, f.Diff, f.Limit)
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.NotificationGroup, error) {
+	var changes [][]int32
+	gs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.NotificationGroup, error) {
 		var g store.NotificationGroup
 		var created, delivered *time.Time
-		var ms []byte
-		if err := row.Scan(&g.ID, &g.Diff, &g.Updater, &created, &ms, &g.Acked, &delivered); err != nil {
+		var ms, cs []byte
+		if err := row.Scan(&g.ID, &g.Diff, &g.Updater, &created, &ms, &cs, &g.Acked, &delivered); err != nil {
 			return g, err
 		}
 		if created != nil {
@@ -185,32 +227,31 @@ func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.Notifi
 		if err := json.Unmarshal(ms, &g.Manifests); err != nil {
 			return g, fmt.Errorf("group %d: manifests: %w", g.ID, err)
 		}
+		c, err := store.DecodeChanges(cs)
+		if err != nil {
+			return g, fmt.Errorf("group %d: %w", g.ID, err)
+		}
+		changes = append(changes, c)
 		return g, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return gs, store.FillChanges(ctx, gs, changes, s.changes)
 }
 
-// groupChanges fills in the changes of gs, in the order of each group's
-// list.
-func (s *Store) groupChanges(ctx context.Context, gs []store.NotificationGroup) error {
-	if len(gs) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(gs))
-	byID := make(map[int64]*store.NotificationGroup, len(gs))
-	for i := range gs {
-		ids[i], byID[gs[i].ID] = gs[i].ID, &gs[i]
-	}
-	rows, _ := s.pool.Query(ctx, `SELECT g.id, c.vulnerability, c.package, c.version, c.reason, c.severity
-		FROM notification_groups g, json_array_elements_text(g.changes::json) WITH ORDINALITY AS j (idx, pos)
-		JOIN notification_changes c ON c.idx = j.idx::int
-		WHERE g.id = ANY ($1) AND c.diff = g.diff ORDER BY g.id, j.pos`, ids)
-	var id int64
+// changes returns the changes idx of diff.
+func (s *Store) changes(ctx context.Context, diff int64, idx []int32) (map[int32]store.Change, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT idx, vulnerability, package, version, reason, severity
+		FROM notification_changes WHERE diff = $1 AND idx = ANY ($2)`, diff, idx)
+	out := make(map[int32]store.Change, len(idx))
+	var i int32
 	var c store.Change
-	_, err := pgx.ForEachRow(rows, []any{&id, &c.Vulnerability, &c.Package, &c.Version, &c.Reason, &c.Severity}, func() error {
-		byID[id].Changes = append(byID[id].Changes, c)
+	_, err := pgx.ForEachRow(rows, []any{&i, &c.Vulnerability, &c.Package, &c.Version, &c.Reason, &c.Severity}, func() error {
+		out[i] = c
 		return nil
 	})
-	return err
+	return out, err
 }
 
 // AckNotifications marks delivered the pending notifications of diff (of

@@ -48,7 +48,7 @@ func (s *Store) PutIndexReport(ctx context.Context, r *strata.IndexReport) error
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO indexed_manifests (manifest, layers) VALUES (?, ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO indexed_manifests (manifest, layers) VALUES (?, jsonb(?))
 			ON CONFLICT (manifest) DO UPDATE SET layers = excluded.layers`, m, string(layers)); err != nil {
 			return err
 		}

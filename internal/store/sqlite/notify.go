@@ -50,7 +50,7 @@ func (s *Store) ManifestsWith(ctx context.Context, versions []int64, digests boo
 	if err != nil {
 		return fmt.Errorf("sqlite: manifests of %d package versions: %w", len(versions), err)
 	}
-	q := `SELECT package, manifest, '', '' FROM manifest_packages WHERE package IN (SELECT value FROM json_each(?)) ORDER BY package`
+	q := `SELECT package, manifest FROM manifest_packages WHERE package IN (SELECT value FROM json_each(?)) ORDER BY package`
 	if digests {
 		q = `SELECT p.package, p.manifest, i.manifest, iif(p.layer >= 0, coalesce(i.layers ->> p.layer, ''), '')
 			FROM manifest_packages p JOIN indexed_manifests i ON i.id = p.manifest
@@ -61,9 +61,13 @@ func (s *Store) ManifestsWith(ctx context.Context, versions []int64, digests boo
 		return fmt.Errorf("sqlite: manifests of %d package versions: %w", len(versions), err)
 	}
 	defer rows.Close()
+	var h store.Holding
+	dest := []any{&h.Version, &h.Manifest, &h.Digest, &h.Layer}
+	if !digests {
+		dest = dest[:2]
+	}
 	for rows.Next() {
-		var h store.Holding
-		if err := rows.Scan(&h.Version, &h.Manifest, &h.Digest, &h.Layer); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("sqlite: manifests of package versions: %w", err)
 		}
 		if err := fn(h); err != nil {
@@ -223,18 +227,15 @@ func insertGroups(ctx context.Context, tx *sql.Tx, diff int64, changes []store.C
 // NotificationGroups returns the groups f selects, in ID order.
 func (s *Store) NotificationGroups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
 	gs, err := s.groups(ctx, f)
-	if err == nil {
-		err = s.groupChanges(ctx, gs)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: notification groups %+v: %w", f, err)
 	}
 	return gs, nil
 }
 
-// groups reads the groups f selects, without their changes.
+// groups reads the groups f selects, then their changes.
 func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
-	q := `SELECT g.id, g.diff, d.updater, d.created, g.manifests, g.acked, g.delivered_at
+	q := `SELECT g.id, g.diff, d.updater, d.created, g.manifests, g.changes, g.acked, g.delivered_at
 		FROM notification_groups g JOIN notified_diffs d ON d.diff = g.diff
 		WHERE g.id >= ?1 AND (?2 = 0 OR g.diff = ?2)`
 	if f.Pending {
@@ -246,15 +247,20 @@ func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.Notifi
 	}
 	defer rows.Close()
 	var gs []store.NotificationGroup
+	var changes [][]int32
 	for rows.Next() {
 		var g store.NotificationGroup
 		var created, delivered sql.NullString
-		var ms []byte
-		if err := rows.Scan(&g.ID, &g.Diff, &g.Updater, &created, &ms, &g.Acked, &delivered); err != nil {
+		var ms, cs []byte
+		if err := rows.Scan(&g.ID, &g.Diff, &g.Updater, &created, &ms, &cs, &g.Acked, &delivered); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal(ms, &g.Manifests); err != nil {
 			return nil, fmt.Errorf("group %d: manifests: %w", g.ID, err)
+		}
+		c, err := store.DecodeChanges(cs)
+		if err != nil {
+			return nil, fmt.Errorf("group %d: %w", g.ID, err)
 		}
 		if g.Created, err = parseTime(created); err != nil {
 			return nil, err
@@ -262,43 +268,36 @@ func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.Notifi
 		if g.Delivered, err = parseTime(delivered); err != nil {
 			return nil, err
 		}
-		gs = append(gs, g)
+		gs, changes = append(gs, g), append(changes, c)
 	}
-	return gs, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return gs, store.FillChanges(ctx, gs, changes, s.changes)
 }
 
-// groupChanges fills in the changes of gs, in the order of each group's
-// list.
-func (s *Store) groupChanges(ctx context.Context, gs []store.NotificationGroup) error {
-	if len(gs) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(gs))
-	byID := make(map[int64]*store.NotificationGroup, len(gs))
-	for i := range gs {
-		ids[i], byID[gs[i].ID] = gs[i].ID, &gs[i]
-	}
-	list, err := json.Marshal(ids)
+// changes returns the changes idx of diff.
+func (s *Store) changes(ctx context.Context, diff int64, idx []int32) (map[int32]store.Change, error) {
+	list, err := json.Marshal(idx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT g.id, c.vulnerability, c.package, c.version, c.reason, c.severity
-		FROM notification_groups g, json_each(g.changes) j
-		JOIN notification_changes c ON c.diff = g.diff AND c.idx = j.value
-		WHERE g.id IN (SELECT value FROM json_each(?)) ORDER BY g.id, j.key`, string(list))
+	rows, err := s.r.QueryContext(ctx, `SELECT idx, vulnerability, package, version, reason, severity
+		FROM notification_changes WHERE diff = ? AND idx IN (SELECT value FROM json_each(?))`, diff, string(list))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	out := make(map[int32]store.Change, len(idx))
 	for rows.Next() {
-		var id int64
+		var i int32
 		var c store.Change
-		if err := rows.Scan(&id, &c.Vulnerability, &c.Package, &c.Version, &c.Reason, &c.Severity); err != nil {
-			return err
+		if err := rows.Scan(&i, &c.Vulnerability, &c.Package, &c.Version, &c.Reason, &c.Severity); err != nil {
+			return nil, err
 		}
-		byID[id].Changes = append(byID[id].Changes, c)
+		out[i] = c
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // AckNotifications marks delivered the pending notifications of diff (of

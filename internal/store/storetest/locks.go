@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -50,9 +52,14 @@ func testLock(t *testing.T, s store.Store) {
 // TestLockShared checks that the named locks of a and b, two stores on the
 // same database, exclude each other: what a holds, b cannot take until a
 // releases it, and other names are free.
+//
+// Advisory locks are shared by the whole database, so the names carry a
+// random suffix: another test run on the same database must not hold them.
 func TestLockShared(t *testing.T, a, b store.Store) {
 	ctx := t.Context()
-	unlock, err := a.Lock(ctx, "layer:1")
+	suffix := fmt.Sprintf("-%x", rand.Uint64())
+	l1, l2, l3 := "layer:1"+suffix, "layer:2"+suffix, "layer:3"+suffix
+	unlock, err := a.Lock(ctx, l1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,10 +75,10 @@ func TestLockShared(t *testing.T, a, b store.Store) {
 		return ok
 	}
 	var got []bool
-	got = append(got, try("layer:1"), try("layer:2"))
+	got = append(got, try(l1), try(l2))
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
-	if u, err := b.Lock(short, "layer:1"); !errors.Is(err, context.DeadlineExceeded) {
+	if u, err := b.Lock(short, l1); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Lock(layer:1) while held = %v; want context.DeadlineExceeded", err)
 		if err == nil {
 			u()
@@ -79,15 +86,15 @@ func TestLockShared(t *testing.T, a, b store.Store) {
 	}
 	unlock()
 	unlock() // a second unlock does nothing
-	got = append(got, try("layer:1"))
+	got = append(got, try(l1))
 
 	waited := make(chan error)
-	held, err := a.Lock(ctx, "layer:3")
+	held, err := a.Lock(ctx, l3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() {
-		u, err := b.Lock(ctx, "layer:3")
+		u, err := b.Lock(ctx, l3)
 		if err == nil {
 			u()
 		}

@@ -45,9 +45,16 @@ func TestMigration4(t *testing.T, exec func(q string), open func() store.Store) 
 	exec(fmt.Sprintf(`INSERT INTO vulnerabilities (updater, key, hash, ecosystem, release, package, record)
 		VALUES ('debian', '%s', '\x00', 'deb', 'debian:11', 'openssl', '%s')`, v.Key(), strings.ReplaceAll(string(rec), "'", "''")))
 	exec(`INSERT INTO notified_diffs (diff, updater) VALUES (1, 'debian'), (2, 'debian')`)
-	exec(fmt.Sprintf(`INSERT INTO notifications (diff, updater, manifest, vulnerability, package, version, reason, severity, created, delivered_at)
-		VALUES (2, 'debian', '%[1]s', 'DSA-1', 'libssl3', '3.0.15-1~deb12u1', 'added', 3, '2024-01-02T03:04:05.000000Z', '2024-01-03T03:04:05.000000Z'),
-		(2, 'debian', '%[1]s', 'DSA-2', 'libssl3', '3.0.15-1~deb12u1', 'removed', 4, '2024-01-02T03:04:05.000000Z', NULL)`, digest(1)))
+	// More than 128 notifications in diff 2, so that the indices of its
+	// changes take varints of two bytes.
+	values := []string{fmt.Sprintf(`(2, 'debian', '%s', 'DSA-1', 'libssl3', '3.0.15-1~deb12u1', 'added', 3,
+		'2024-01-02T03:04:05.000000Z', '2024-01-03T03:04:05.000000Z')`, digest(1))}
+	for i := 2; i <= 130; i++ {
+		values = append(values, fmt.Sprintf(`(2, 'debian', '%s', 'DSA-%d', 'libssl3', '3.0.15-1~deb12u1', 'removed', 4,
+			'2024-01-02T03:04:05.000000Z', NULL)`, digest(1), i))
+	}
+	exec(`INSERT INTO notifications (diff, updater, manifest, vulnerability, package, version, reason, severity, created, delivered_at)
+		VALUES ` + strings.Join(values, ", "))
 
 	s := open()
 	keys := []store.PackageKey{{Eco: strata.Deb, Release: "debian:11", Name: "openssl"}, {Eco: strata.PyPI, Name: "requests"}}
@@ -62,7 +69,7 @@ func TestMigration4(t *testing.T, exec func(q string), open func() store.Store) 
 	if diff := cmp.Diff([]strata.Vulnerability{v}, got); diff != "" {
 		t.Errorf("VulnerabilitiesByID(an alias) after the migration (-want +got):\n%s", diff)
 	}
-	ns, err := store.Notifications(t.Context(), s, store.NotificationFilter{Limit: 10})
+	ns, err := store.Notifications(t.Context(), s, store.NotificationFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,14 +79,15 @@ func TestMigration4(t *testing.T, exec func(q string), open func() store.Store) 
 			n.Vulnerability, n.Package, n.Version, n.Reason, n.Severity, n.Created.Format(time.DateOnly), n.Delivered.Format(time.DateOnly)))
 	}
 	m := digest(1)
-	wantLines := []string{
-		fmt.Sprintf("2 debian %s DSA-1 libssl3 3.0.15-1~deb12u1 added Medium created 2024-01-02 delivered 2024-01-03", m),
-		fmt.Sprintf("2 debian %s DSA-2 libssl3 3.0.15-1~deb12u1 removed High created 2024-01-02 delivered 0001-01-01", m),
+	wantLines := []string{fmt.Sprintf("2 debian %s DSA-1 libssl3 3.0.15-1~deb12u1 added Medium created 2024-01-02 delivered 2024-01-03", m)}
+	for i := 2; i <= 130; i++ {
+		wantLines = append(wantLines,
+			fmt.Sprintf("2 debian %s DSA-%d libssl3 3.0.15-1~deb12u1 removed High created 2024-01-02 delivered 0001-01-01", m, i))
 	}
 	if diff := cmp.Diff(wantLines, lines); diff != "" {
 		t.Errorf("notifications after the migration (-want +got):\n%s", diff)
 	}
-	if n, err := s.AckNotifications(t.Context(), 2, store.LastNotification); err != nil || n != 1 {
-		t.Errorf("AckNotifications(2) after the migration = %d, %v; want 1", n, err)
+	if n, err := s.AckNotifications(t.Context(), 2, store.LastNotification); err != nil || n != 129 {
+		t.Errorf("AckNotifications(2) after the migration = %d, %v; want 129", n, err)
 	}
 }

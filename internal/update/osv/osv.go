@@ -17,13 +17,16 @@ package osv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/update"
 )
 
 // Updater reads OSV records.
@@ -57,23 +60,51 @@ var compressedSuffix = regexp.MustCompile(`(?i)\.(gz|zst|bz2)$`)
 // Parse reads one record, or the records of an OSV.dev API answer
 // ({"vulns": [...]}): a document named *.json is read as JSON, one
 // named *.yaml or *.yml as YAML (either maybe compressed: *.json.gz). Any other document (a LICENSE, a
-// README) is not part of the feed: Parse returns nil, nil.
+// README) is not part of the feed: Parse returns nil, nil, as it does for
+// an empty document. When every record of the document is of ecosystems
+// strata does not read, the error is an *update.Skipped naming them.
 func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
 	ext := strings.ToLower(path.Ext(compressedSuffix.ReplaceAllString(name, "")))
 	if ext != ".json" && ext != ".yaml" && ext != ".yml" {
 		return nil, nil
 	}
 	recs, err := decode(r, ext == ".json")
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, fmt.Errorf("osv: parse %s: %w", name, err)
+		return nil, fmt.Errorf("parse %s: %w", name, err)
 	}
 	var all []strata.Vulnerability
+	skipped := &update.Skipped{}
 	for _, rec := range recs {
 		vs, err := rec.vulnerabilities(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("osv: parse %s: record %s: %w", name, rec.ID, err)
+			return nil, fmt.Errorf("parse %s: record %s: %w", name, rec.ID, err)
 		}
 		all = append(all, vs...)
+		if others := rec.unreadEcosystems(); len(vs) == 0 && len(others) > 0 {
+			skipped.Records++
+			skipped.Ecosystems = append(skipped.Ecosystems, others...)
+		}
+	}
+	if len(all) == 0 && skipped.Records > 0 {
+		slices.Sort(skipped.Ecosystems)
+		skipped.Ecosystems = slices.Compact(skipped.Ecosystems)
+		return nil, skipped
 	}
 	return all, nil
+}
+
+// unreadEcosystems lists the ecosystems of the record's affected packages
+// when none is one strata reads; nil otherwise.
+func (rec *record) unreadEcosystems() []string {
+	var out []string
+	for _, a := range rec.Affected {
+		if _, ok := ecosystem(a.Package.Ecosystem); ok {
+			return nil
+		}
+		out = append(out, a.Package.Ecosystem)
+	}
+	return out
 }

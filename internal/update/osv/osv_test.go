@@ -107,14 +107,18 @@ func TestParseOther(t *testing.T) {
 		wantErr   string
 	}{
 		{"LICENSE", "not a record", nil, ""},
-		{"a.json", `{"id":"X-1","affected":[{"package":{"ecosystem":"Debian:12","name":"curl"},"versions":["1"]}]}`, nil, ""},
+		{"empty.json", "", nil, ""},
 		{"a.json", `{"id":"X-1","affected":[{"package":{"ecosystem":"npm","name":"lodash"},"ranges":[{"type":"GIT","events":[{"introduced":"0"}]}]}]}`, nil, ""},
 		{"a.json.gz", `{"id":"X-1","database_specific":{"severity":"MODERATE"},"affected":[{"package":{"ecosystem":"PyPI","name":"Charset_Normalizer"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`,
 			[]summary{{Key: "X-1|pypi||charset-normalizer", Ranges: []strata.Range{events("introduced", "0")}, State: strata.Unfixed,
 				Severity: strata.Medium, VendorSeverity: "MODERATE", Published: time.Time{}.Format(time.RFC3339)}}, ""},
-		{"a.json", `{"vulns":[{"id":""}]}`, nil, "osv: parse a.json: record 1: no id"},
-		{"a.json", `{"id":"X-1","published":"yesterday"}`, nil, `osv: parse a.json: record X-1: published: parsing time "yesterday"`},
-		{"a.yaml", "id: [", nil, "osv: parse a.yaml: yaml:"},
+		{"a.json", `{"vulns":[{"id":""}]}`, nil, "parse a.json: record 1: no id"},
+		{"a.json", `{"id":"X-1","published":"yesterday"}`, nil, `parse a.json: record X-1: published: parsing time "yesterday"`},
+		{"a.yaml", "id: [", nil, "parse a.yaml: yaml:"},
+		{"a.json", "[1,2,3]", nil, `parse a.json: want an OSV record (a JSON object with an id) or an OSV.dev answer ({"vulns": [...]}), have a JSON array`},
+		{"a.json", `{"id":"X-1","affected":[{"package":{"ecosystem":"Debian:12","name":"curl"},"versions":["1"]}]}`, nil, "skipped 1 records of unsupported ecosystems: Debian:12"},
+		{"a.json", `{"vulns":[{"id":"X-1","affected":[{"package":{"ecosystem":"Debian:12","name":"curl"}}]},{"id":"X-2","affected":[{"package":{"ecosystem":"Alpine:v3.18","name":"curl"}},{"package":{"ecosystem":"Debian:11","name":"curl"}}]},{"id":"X-3","withdrawn":"2024-01-01T00:00:00Z"}]}`,
+			nil, "skipped 2 records of unsupported ecosystems: Alpine:v3.18, Debian:11, Debian:12"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

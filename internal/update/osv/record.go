@@ -3,6 +3,7 @@ package osv
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -95,6 +96,9 @@ func decode(r io.Reader, isJSON bool) ([]record, error) {
 		err = json.NewDecoder(r).Decode(&doc)
 	} else {
 		err = yaml.NewDecoder(r).Decode(&doc)
+	}
+	if ute := (*json.UnmarshalTypeError)(nil); errors.As(err, &ute) && ute.Field == "" {
+		return nil, fmt.Errorf("want an OSV record (a JSON object with an id) or an OSV.dev answer ({\"vulns\": [...]}), have a JSON %s", ute.Value)
 	}
 	if err != nil {
 		return nil, err

@@ -3,7 +3,7 @@
 --
 -- packages holds each distinct installed package version once (with the
 -- release the matcher looks it up under), indexed_manifests numbers the
--- manifests (with their layers, a JSON array, read in number order), and
+-- manifests (with their layers, a JSONB array, read in number order), and
 -- manifest_packages says which manifests hold each version and which of
 -- their layers introduced it (its idx in manifest_layers; -1 when the
 -- report named none of its layers): the images a record affects are
@@ -29,7 +29,7 @@ CREATE INDEX packages_source ON packages (ecosystem, release, source_name);
 CREATE TABLE indexed_manifests (
 	id       INTEGER PRIMARY KEY AUTOINCREMENT,
 	manifest TEXT NOT NULL UNIQUE REFERENCES manifests (digest) ON DELETE CASCADE,
-	layers   TEXT NOT NULL
+	layers   BLOB NOT NULL
 );
 
 CREATE TABLE manifest_packages (
@@ -41,7 +41,7 @@ CREATE TABLE manifest_packages (
 CREATE INDEX manifest_packages_manifest ON manifest_packages (manifest);
 
 INSERT INTO indexed_manifests (manifest, layers)
-SELECT m.digest, coalesce((SELECT json_group_array(layer ORDER BY idx) FROM manifest_layers l WHERE l.manifest = m.digest), '[]')
+SELECT m.digest, coalesce((SELECT jsonb_group_array(layer ORDER BY idx) FROM manifest_layers l WHERE l.manifest = m.digest), jsonb('[]'))
 FROM manifests m ORDER BY m.digest;
 
 CREATE TEMP TABLE installed AS
@@ -114,10 +114,12 @@ END;
 -- distinct changes (a vulnerability that now affects, or no longer
 -- affects, a package version) are rows of notification_changes; a group
 -- holds the images (manifests: a JSON array of digests) that each get the
--- changes (a JSON array of idx). Its pairs, manifest by manifest and change
--- by change, are notifications; the first acked of them are delivered.
--- notified_diffs records when each diff's notifications were made. The
--- rows of 0003's notifications table become one group each.
+-- changes (their idx, unsigned LEB128 varints one after the other: a few
+-- bytes each, as a group may have thousands). Its pairs, manifest by
+-- manifest and change by change, are notifications; the first acked of
+-- them are delivered. notified_diffs records when each diff's
+-- notifications were made. The rows of 0003's notifications table become
+-- one group each.
 ALTER TABLE notified_diffs ADD COLUMN created TEXT;
 UPDATE notified_diffs SET created = (SELECT min(n.created) FROM notifications n WHERE n.diff = notified_diffs.diff);
 
@@ -136,7 +138,7 @@ CREATE TABLE notification_groups (
 	id           INTEGER PRIMARY KEY AUTOINCREMENT,
 	diff         INTEGER NOT NULL,
 	manifests    TEXT NOT NULL,
-	changes      TEXT NOT NULL,
+	changes      BLOB NOT NULL,
 	pairs        INTEGER NOT NULL,
 	acked        INTEGER NOT NULL DEFAULT 0,
 	delivered_at TEXT
@@ -151,7 +153,14 @@ INSERT INTO notification_changes (diff, idx, vulnerability, package, version, re
 SELECT diff, idx, vulnerability, package, version, reason, severity FROM numbered;
 
 INSERT INTO notification_groups (diff, manifests, changes, pairs, acked, delivered_at)
-SELECT diff, json_array(manifest), json_array(idx), 1, delivered_at IS NOT NULL, delivered_at
+SELECT diff, json_array(manifest),
+	CASE -- idx as a varint
+		WHEN idx < 128 THEN unhex(printf('%02X', idx))
+		WHEN idx < 16384 THEN unhex(printf('%02X%02X', 128 | (idx & 127), idx >> 7))
+		WHEN idx < 2097152 THEN unhex(printf('%02X%02X%02X', 128 | (idx & 127), 128 | (idx >> 7 & 127), idx >> 14))
+		ELSE unhex(printf('%02X%02X%02X%02X', 128 | (idx & 127), 128 | (idx >> 7 & 127), 128 | (idx >> 14 & 127), idx >> 21))
+	END,
+	1, delivered_at IS NOT NULL, delivered_at
 FROM numbered ORDER BY id;
 
 DROP TABLE numbered;
