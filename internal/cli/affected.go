@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/strata-scan/strata/internal/notify"
@@ -23,12 +25,16 @@ func runAffected(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *format != "table" && *format != "json" {
-		return fmt.Errorf("unknown --format %q (want table or json)", *format)
+	if err := checkFormat(*format); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return fmt.Errorf("want exactly one VULNERABILITY, have %d arguments", fs.NArg())
+	}
+	if strings.TrimSpace(fs.Arg(0)) == "" {
+		fs.Usage()
+		return errors.New("VULNERABILITY is empty")
 	}
 	st, err := common.setup(ctx, e)
 	if err != nil {
@@ -36,6 +42,11 @@ func runAffected(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	ar, err := notify.Affected(ctx, st, fs.Arg(0))
+	if errors.Is(err, notify.ErrUnknownVulnerability) {
+		if loaded, lerr := loadedFeeds(ctx, st); lerr == nil && len(loaded) == 0 {
+			return fmt.Errorf("%w; %s", err, noFeedHint)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -52,6 +63,7 @@ func runAffected(ctx context.Context, e *env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s affects %d of %d indexed images (%.1f%%)\n", ar.Vulnerability, len(ar.Images), ar.Indexed, 100*ar.Share)
+	fmt.Fprintf(e.stdout, "%s affects %d of %s (%.1f%%)\n", ar.Vulnerability, len(ar.Images),
+		plural(ar.Indexed, "indexed image", "indexed images"), 100*ar.Share)
 	return nil
 }

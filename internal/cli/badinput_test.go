@@ -126,6 +126,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"scan", "--fail-on", "severe", "x"}, 1, `--fail-on: unknown severity "severe"`},
 		{[]string{"update", "--source", "nvd"}, 1, `want NAME=LOCATION, have "nvd"`},
 		{[]string{"update", "--source", "gentoo=x"}, 1, `unknown feed "gentoo" (known: alpine, debian, nvd, osv, redhat, ubuntu)`},
+		{[]string{"affected", " "}, 1, "strata affected: VULNERABILITY is empty\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -262,7 +262,7 @@ func TestImportNotifies(t *testing.T) {
 	if diff := cmp.Diff(lists[0], lists[1]); diff != "" {
 		t.Errorf("notifications (-update +import):\n%s", diff)
 	}
-	summary := regexp.MustCompile(`\d+ new vulnerabilities affect \d+ indexed images\n$`)
+	summary := regexp.MustCompile(`\d+ new vulnerabilit(y affects|ies affect) \d+ indexed images?\n$`)
 	u, i := summary.FindString(outputs["update"]), summary.FindString(outputs["import"])
 	if u == "" || u != i {
 		t.Errorf("summary after update %q, after import %q; want the same", u, i)

@@ -39,8 +39,8 @@ func runDBStatus(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *format != "table" && *format != "json" {
-		return fmt.Errorf("unknown --format %q (want table or json)", *format)
+	if err := checkFormat(*format); err != nil {
+		return err
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()

@@ -165,10 +165,17 @@ func openStore(ctx context.Context, loc storeLocation, creates bool) (store.Stor
 	return s, nil
 }
 
+// createsStore says which verbs create a store.
+const createsStore = `"strata scan", "strata index", "strata update" or "strata db import" creates one`
+
 // prepare checks, before SQLite would create anything, that the file
 // exists or may be created, and creates the default file's directories.
 func (loc storeLocation) prepare(creates bool) error {
-	if _, err := os.Stat(loc.db); !errors.Is(err, fs.ErrNotExist) {
+	fi, err := os.Stat(loc.db)
+	if !creates && err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		return fmt.Errorf("%s is empty, not a store (%s)", loc.db, createsStore)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
 		return nil // there, or an error that opening it reports
 	}
 	dir := filepath.Dir(loc.db)
@@ -176,10 +183,32 @@ func (loc storeLocation) prepare(creates bool) error {
 		return fmt.Errorf("%s %s: directory %s does not exist", loc.namedBy, loc.db, dir)
 	}
 	if !creates {
-		return fmt.Errorf("no store at %s (\"strata update\" or \"strata db import\" creates one)", loc.db)
+		return fmt.Errorf("no store at %s (%s)", loc.db, createsStore)
 	}
 	if loc.namedBy == "" {
 		return os.MkdirAll(dir, 0o700)
 	}
 	return nil
+}
+
+// checkFormat refuses a --format other than the two every verb writes.
+func checkFormat(format string) error {
+	if format != "table" && format != "json" {
+		return fmt.Errorf("unknown --format %q (want table or json)", format)
+	}
+	return nil
+}
+
+// either returns one when n is 1, else many.
+func either(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// plural returns n followed by one or many, as either chooses: "1 image",
+// "2 images".
+func plural(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, either(n, one, many))
 }

@@ -95,7 +95,11 @@ func TestStorePath(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "nonexistent", "s.db")
 	absent := filepath.Join(dir, "absent.db")
-	noStore := "no store at " + absent + ` ("strata update" or "strata db import" creates one)`
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	noStore := "no store at " + absent + ` ("strata scan", "strata index", "strata update" or "strata db import" creates one)`
 	noDir := "--db " + missing + ": directory " + filepath.Dir(missing) + " does not exist"
 	tests := []struct {
 		args []string
@@ -110,6 +114,7 @@ func TestStorePath(t *testing.T) {
 		{[]string{"affected", "--db", absent, "CVE-2024-1"}, "strata affected: " + noStore},
 		{[]string{"notifications", "--db", absent}, "strata notifications: " + noStore},
 		{[]string{"delete", "--db", absent, "sha256:" + strings.Repeat("a", 64)}, "strata delete: " + noStore},
+		{[]string{"notifications", "--db", empty}, "strata notifications: " + empty + ` is empty, not a store ("strata scan", "strata index", "strata update" or "strata db import" creates one)`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[:2], " "), func(t *testing.T) {
@@ -143,7 +148,7 @@ func TestStorePath(t *testing.T) {
 		}
 		db := filepath.Join(def, "strata", "strata.db")
 		_, errOut, code := run(t, "db", "status")
-		if want := "strata db: no store at " + db + ` ("strata update" or "strata db import" creates one)` + "\n"; code != 1 || errOut != want {
+		if want := "strata db: no store at " + db + ` ("strata scan", "strata index", "strata update" or "strata db import" creates one)` + "\n"; code != 1 || errOut != want {
 			t.Errorf("db status: exit %d, stderr %q; want 1 and %q", code, errOut, want)
 		}
 		if _, _, code := run(t, "scan", filepath.Join(t.TempDir(), "absent.tar")); code != 1 {

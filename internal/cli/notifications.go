@@ -10,11 +10,14 @@ import (
 
 const notificationsHelp = `Usage: strata notifications [flags]
 
-Lists the pending notifications: for each feed update since the first
-(the baseline), every indexed image that a vulnerability newly affects
-(reason "added") or no longer affects ("removed"), with the package and
-the severity. --ack marks the listed notifications delivered, so that
+Lists the pending notifications: for each feed update (but a feed's
+first, its baseline), every indexed image that a vulnerability newly
+affects (reason "added") or no longer affects ("removed"), with the
+severity and the image's first affected package ("strata affected"
+lists them all). --ack marks the listed notifications delivered, so that
 they are not listed again.
+
+Notification IDs are unique and increasing, not consecutive.
 `
 
 // notificationsPage is how many notifications are read at a time.
@@ -27,8 +30,8 @@ func runNotifications(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *format != "table" && *format != "json" {
-		return fmt.Errorf("unknown --format %q (want table or json)", *format)
+	if err := checkFormat(*format); err != nil {
+		return err
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()
@@ -43,7 +46,7 @@ func runNotifications(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := printNotifications(e, *format, ns); err != nil {
+	if err := printNotifications(e, *format, ns, *ack); err != nil {
 		return err
 	}
 	if !*ack || len(ns) == 0 {
@@ -72,7 +75,8 @@ func pendingNotifications(ctx context.Context, st store.Store) ([]store.Notifica
 	}
 }
 
-func printNotifications(e *env, format string, ns []store.Notification) error {
+// printNotifications writes ns, which are being acknowledged when acked.
+func printNotifications(e *env, format string, ns []store.Notification, acked bool) error {
 	if format == "json" {
 		return writeJSON(e.stdout, ns)
 	}
@@ -84,6 +88,10 @@ func printNotifications(e *env, format string, ns []store.Notification) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d pending notifications\n", len(ns))
+	if acked {
+		fmt.Fprintf(e.stdout, "%s acknowledged\n", plural(len(ns), "notification", "notifications"))
+	} else {
+		fmt.Fprintf(e.stdout, "%s pending\n", plural(len(ns), "notification", "notifications"))
+	}
 	return nil
 }

@@ -80,7 +80,7 @@ func TestNotificationsRealData(t *testing.T) {
 	}
 	t.Logf("%d notifications; %s", len(got), strings.TrimSpace(summary))
 	checkAffected(t, db, ns[0].Vulnerability, after)
-	if out := mustRun(t, "notifications", "--db", db); out != "ID  IMAGE  VULNERABILITY  PACKAGE  VERSION  REASON  SEVERITY\n0 pending notifications\n" {
+	if out := mustRun(t, "notifications", "--db", db); out != "ID  IMAGE  VULNERABILITY  PACKAGE  VERSION  REASON  SEVERITY\n0 notifications pending\n" {
 		t.Errorf("notifications after --ack:\n%s", out)
 	}
 	// Back to the older list: the findings the newer one added are
@@ -104,12 +104,9 @@ func updateSummary(before, after map[string]bool) string {
 		}
 		return len(vulns), len(images)
 	}
-	vulns, images := count(before, after)
-	line := fmt.Sprintf("%d new vulnerabilities affect %d indexed images", vulns, images)
-	if vulns, images := count(after, before); vulns > 0 {
-		line += fmt.Sprintf("; %d vulnerabilities no longer affect %d images", vulns, images)
-	}
-	return line + "\n"
+	added, addedTo := count(before, after)
+	removed, removedFrom := count(after, before)
+	return summaryLine(added, addedTo, removed, removedFrom)
 }
 
 // olderDSAList writes the DSA list without the advisories dated cutoff or
@@ -191,7 +188,8 @@ func checkAffected(t *testing.T, db, id string, pairs map[string]bool) {
 	if err != nil || len(recs) == 0 || len(recs[0].Aliases) == 0 {
 		t.Fatalf("records of %s: %v, %v; want one with aliases", id, recs, err)
 	}
-	for _, name := range []string{id, recs[0].Aliases[0]} {
+	// Any alias, and the id spelt as users type it, name the same records.
+	for _, name := range []string{id, recs[0].Aliases[0], " " + strings.ToLower(id) + "\n"} {
 		var ar notify.AffectedReport
 		if err := json.Unmarshal([]byte(mustRun(t, "affected", "--db", db, "--format", "json", name)), &ar); err != nil {
 			t.Fatal(err)
@@ -210,5 +208,44 @@ func checkAffected(t *testing.T, db, id string, pairs map[string]bool) {
 		if diff := cmp.Diff(want, got); diff != "" || !slices.Contains(ar.Records, id) || ar.Indexed != 2 {
 			t.Errorf("affected %s: records %v, %d indexed; images (-want +got):\n%s", name, ar.Records, ar.Indexed, diff)
 		}
+	}
+}
+
+func TestSummaryLine(t *testing.T) {
+	tests := []struct {
+		added, addedTo, removed, removedFrom int
+		want                                 string
+	}{
+		{0, 0, 0, 0, "0 new vulnerabilities affect 0 indexed images\n"},
+		{1, 1, 0, 0, "1 new vulnerability affects 1 indexed image\n"},
+		{41, 2, 1, 3, "41 new vulnerabilities affect 2 indexed images; 1 vulnerability no longer affects 3 images\n"},
+		{2, 1, 7, 1, "2 new vulnerabilities affect 1 indexed image; 7 vulnerabilities no longer affect 1 image\n"},
+	}
+	for _, tt := range tests {
+		if got := summaryLine(tt.added, tt.addedTo, tt.removed, tt.removedFrom); got != tt.want {
+			t.Errorf("summaryLine(%d, %d, %d, %d) = %q, want %q", tt.added, tt.addedTo, tt.removed, tt.removedFrom, got, tt.want)
+		}
+	}
+}
+
+// TestAffectedErrors: an unknown id is named, quoted and cut when odd; a
+// store no feed was loaded into says so.
+func TestAffectedErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "strata.db")
+	mustRun(t, "index", "--db", db, dpkgImage(t, sharedPath(t, "pkgdb/dpkg/debian-old/buster-vm-2020")))
+	long := strings.Repeat("X", 5000)
+	tests := []struct{ id, want string }{
+		{"CVE-2014-0160", "strata affected: vulnerability CVE-2014-0160: no record has this id or alias; no feed was ever loaded: run \"strata update\" or \"strata db import\"\n"},
+		{long, "strata affected: vulnerability " + long[:80] + "…: no record has this id or alias; no feed was ever loaded: run \"strata update\" or \"strata db import\"\n"},
+	}
+	for _, tt := range tests {
+		if _, errOut, code := run(t, "affected", "--db", db, tt.id); code != 1 || errOut != tt.want {
+			t.Errorf("affected %.20q: exit %d, stderr %q; want 1, %q", tt.id, code, errOut, tt.want)
+		}
+	}
+	mustRun(t, "update", "--db", db, "--source", "debian="+dsaList)
+	want := "strata affected: vulnerability \"cve-2014-0160 x\": no record has this id or alias\n"
+	if _, errOut, code := run(t, "affected", "--db", db, "cve-2014-0160 x"); code != 1 || errOut != want {
+		t.Errorf("exit %d, stderr %q; want 1, %q", code, errOut, want)
 	}
 }

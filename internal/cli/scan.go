@@ -68,8 +68,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("want exactly one IMAGE, have %d arguments", fs.NArg())
 	}
-	if f.format != "table" && f.format != "json" {
-		return fmt.Errorf("unknown --format %q (want table or json)", f.format)
+	if err := checkFormat(f.format); err != nil {
+		return err
 	}
 	minSev, err := strata.ParseSeverity(f.severity)
 	if err != nil {
@@ -179,9 +179,25 @@ func indexImage(ctx context.Context, e *env, st index.Store, ref string, opts im
 // uncoveredHint says why a distribution may have no vulnerability data:
 // no feed loaded, or none of those loaded covers it.
 func uncoveredHint(ctx context.Context, st store.Store) (string, error) {
-	sts, err := st.UpdaterStatuses(ctx)
+	loaded, err := loadedFeeds(ctx, st)
 	if err != nil {
 		return "", err
+	}
+	if len(loaded) == 0 {
+		return noFeedHint, nil
+	}
+	return fmt.Sprintf("none of the loaded feeds (%s) covers it; strata has feeds for alpine, debian, ubuntu, redhat and osv",
+		strings.Join(loaded, ", ")), nil
+}
+
+// noFeedHint says what to do about a store no feed was ever loaded into.
+const noFeedHint = `no feed was ever loaded: run "strata update" or "strata db import"`
+
+// loadedFeeds returns, sorted, the feeds loaded into st at least once.
+func loadedFeeds(ctx context.Context, st store.Store) ([]string, error) {
+	sts, err := st.UpdaterStatuses(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var loaded []string
 	for _, s := range sts {
@@ -189,12 +205,8 @@ func uncoveredHint(ctx context.Context, st store.Store) (string, error) {
 			loaded = append(loaded, s.Updater)
 		}
 	}
-	if len(loaded) == 0 {
-		return `no feed was ever loaded: run "strata update" or "strata db import"`, nil
-	}
 	slices.Sort(loaded)
-	return fmt.Sprintf("none of the loaded feeds (%s) covers it; strata has feeds for alpine, debian, ubuntu, redhat and osv",
-		strings.Join(loaded, ", ")), nil
+	return loaded, nil
 }
 
 // warnUnknownSeverity says when a severity threshold passes over findings

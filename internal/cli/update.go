@@ -121,17 +121,30 @@ func notifySummary(ctx context.Context, e *env, st store.Store, updated int) err
 	case updated == 0 && sum.Diffs == 0:
 	case sum.Busy:
 		fmt.Fprintln(e.stdout, "notifications: skipped: another strata process is recording them now")
-	case sum.Diffs > 0 && sum.Diffs == sum.Baselines:
+	case sum.Diffs > 0 && sum.Diffs == len(sum.Baselines):
 		fmt.Fprintln(e.stdout, "first update of these feeds: baseline recorded, no notifications")
 	default:
-		vulns, images := changeCounts(sum, store.Added)
-		line := fmt.Sprintf("%d new vulnerabilities affect %d indexed images", vulns, images)
-		if vulns, images := changeCounts(sum, store.Removed); vulns > 0 {
-			line += fmt.Sprintf("; %d vulnerabilities no longer affect %d images", vulns, images)
+		if len(sum.Baselines) > 0 {
+			fmt.Fprintf(e.stdout, "first update of %s: baseline recorded, no notifications\n", strings.Join(sum.Baselines, ", "))
 		}
-		fmt.Fprintln(e.stdout, line)
+		added, addedTo := changeCounts(sum, store.Added)
+		removed, removedFrom := changeCounts(sum, store.Removed)
+		fmt.Fprint(e.stdout, summaryLine(added, addedTo, removed, removedFrom))
 	}
 	return nil
+}
+
+// summaryLine is the line that ends an update: "N new vulnerabilities
+// affect M indexed images", and how many no longer affect how many when
+// removed > 0.
+func summaryLine(added, addedTo, removed, removedFrom int) string {
+	line := fmt.Sprintf("%s %s %s", plural(added, "new vulnerability", "new vulnerabilities"),
+		either(added, "affects", "affect"), plural(addedTo, "indexed image", "indexed images"))
+	if removed > 0 {
+		line += fmt.Sprintf("; %s no longer %s %s", plural(removed, "vulnerability", "vulnerabilities"),
+			either(removed, "affects", "affect"), plural(removedFrom, "image", "images"))
+	}
+	return line + "\n"
 }
 
 // changeCounts counts the distinct vulnerabilities and images of the

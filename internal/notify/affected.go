@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/strata-scan/strata"
@@ -50,25 +51,36 @@ type AffectedPackage struct {
 var ErrUnknownVulnerability = errors.New("no record has this id or alias")
 
 // Affected finds the indexed images that the vulnerability id (any id or
-// alias of a record) affects: the package versions under its records'
-// keys are matched, and the manifests holding those that match are
-// listed, with the layers that introduced them; no report or image is
-// read.
+// alias of a record, white space around it ignored; when none has it as
+// given, its canonical spelling: "cve-2014-0160" is found as
+// CVE-2014-0160, "ghsa-ABCD-…" as GHSA-abcd-…) affects: the package
+// versions under its records' keys are matched, and the manifests holding
+// those that match are listed, with the layers that introduced them; no
+// report or image is read.
 func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport, error) {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return nil, errors.New("vulnerability id: empty")
+	}
 	recs, err := st.VulnerabilitiesByID(ctx, id)
+	if canon := canonicalID(id); err == nil && len(recs) == 0 && canon != id {
+		if recs, err = st.VulnerabilitiesByID(ctx, canon); len(recs) > 0 {
+			id = canon
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("affected %s: %w", id, err)
+		return nil, fmt.Errorf("vulnerability %s: %w", shortID(id), err)
 	}
 	if len(recs) == 0 {
-		return nil, fmt.Errorf("affected %s: %w", id, ErrUnknownVulnerability)
+		return nil, fmt.Errorf("vulnerability %s: %w", shortID(id), ErrUnknownVulnerability)
 	}
 	indexed, err := st.CountManifests(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("affected %s: %w", id, err)
+		return nil, fmt.Errorf("vulnerability %s: %w", id, err)
 	}
 	images, err := affectedImages(ctx, st, recs)
 	if err != nil {
-		return nil, fmt.Errorf("affected %s: %w", id, err)
+		return nil, fmt.Errorf("vulnerability %s: %w", id, err)
 	}
 	ar := &AffectedReport{Vulnerability: id, Indexed: indexed, Images: images}
 	for _, v := range recs {
@@ -133,4 +145,27 @@ func affectedImages(ctx context.Context, st Index, recs []strata.Vulnerability) 
 	}
 	slices.SortFunc(images, func(a, b AffectedImage) int { return strings.Compare(string(a.Manifest), string(b.Manifest)) })
 	return images, nil
+}
+
+// canonicalID spells id as the feeds do: upper case, but for the body of a
+// GHSA id, which is lower case.
+func canonicalID(id string) string {
+	up := strings.ToUpper(id)
+	if body, ok := strings.CutPrefix(up, "GHSA-"); ok {
+		return "GHSA-" + strings.ToLower(body)
+	}
+	return up
+}
+
+// shortID is id as an error message quotes it: at most 80 bytes (a valid
+// id is far shorter), quoted when it holds anything but letters, digits
+// and punctuation.
+func shortID(id string) string {
+	if len(id) > 80 {
+		id = strings.ToValidUTF8(id[:80], "") + "…"
+	}
+	if strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == '"' || r > '~' && r != '…' }) {
+		return strconv.Quote(id)
+	}
+	return id
 }

@@ -37,8 +37,10 @@ type Notifier struct {
 
 // Summary is what one Run recorded.
 type Summary struct {
-	Diffs     int // diffs processed
-	Baselines int // of which the first of their updater
+	Diffs int // diffs processed
+	// Baselines lists the updaters whose first diff was processed (it
+	// notifies nothing), in diff order.
+	Baselines []string
 	// Recorded holds the notifications of each diff processed but the
 	// baselines.
 	Recorded []*store.DiffNotifications
@@ -125,7 +127,7 @@ func (n *Notifier) process(ctx context.Context, d *strata.UpdateDiff, p *store.N
 	}
 	sum.Diffs++
 	if baseline {
-		sum.Baselines++
+		sum.Baselines = append(sum.Baselines, d.Updater)
 	} else {
 		sum.Recorded = append(sum.Recorded, dn)
 	}
