@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/strata-scan/strata/internal/notify"
 )
@@ -53,7 +52,7 @@ func runAffected(ctx context.Context, e *env, args []string) error {
 	if *format == "json" {
 		return writeJSON(e.stdout, ar)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout)
 	fmt.Fprintln(tw, "IMAGE\tPACKAGE\tVERSION\tLAYER\tRECORD")
 	for _, img := range ar.Images {
 		for _, p := range img.Packages {

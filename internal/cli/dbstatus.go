@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/strata-scan/strata/internal/store"
@@ -71,7 +70,7 @@ func runDBStatus(ctx context.Context, e *env, args []string) error {
 		}
 		return writeJSON(e.stdout, out)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout)
 	fmt.Fprintln(tw, "FEED\tAGE\tLAST SUCCESS\tRECORDS\tLAST ERROR")
 	for _, s := range sts {
 		age, last := "never loaded", "-"

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/strata-scan/strata/internal/store"
 )
@@ -80,7 +79,7 @@ func printNotifications(e *env, format string, ns []store.Notification, acked bo
 	if format == "json" {
 		return writeJSON(e.stdout, ns)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout)
 	fmt.Fprintln(tw, "ID\tIMAGE\tVULNERABILITY\tPACKAGE\tVERSION\tREASON\tSEVERITY")
 	for _, n := range ns {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, n.Manifest, n.Vulnerability, n.Package, n.Version, n.Reason, n.Severity)

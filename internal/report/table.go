@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"cmp"
 	"fmt"
 	"io"
@@ -22,7 +23,9 @@ import (
 // GO-2023-1988"), the highest of their severities and the primary's fixed
 // version, the latest (see group).
 func Table(w io.Writer, ir *strata.IndexReport, res *match.Result) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	// Buffered: tabwriter writes each cell and its padding apart.
+	buf := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PACKAGE\tINSTALLED\tVULNERABILITY\tSEVERITY\tNVD\tFIXED IN\tLAYER")
 	gs := groupFindings(res.Findings)
 	// Rows sort by package, then vulnerability, so that the rows of two
@@ -61,8 +64,8 @@ func Table(w io.Writer, ir *strata.IndexReport, res *match.Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, Summary(ir, res))
-	return err
+	fmt.Fprintln(buf, Summary(ir, res))
+	return buf.Flush()
 }
 
 // installed shows the binary version, and beside it the source version
