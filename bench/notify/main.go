@@ -25,6 +25,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -121,8 +122,10 @@ func measure(ctx context.Context, st store.Store, pkgs []strata.Package, pr para
 		recorded = append(recorded, time.Since(start))
 		sum := &notify.Summary{Recorded: []*store.DiffNotifications{dn}}
 		vulns, images := sum.Added()
-		fmt.Printf("diff of %d records on %d packages: %d notifications (%d vulnerabilities, %d images, %d sets): computed in %v, recorded in %v\n",
-			pr.v, pr.p, sum.Notifications(), vulns, images, len(dn.Sets), computed[run].Round(time.Millisecond), recorded[run].Round(time.Millisecond))
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Printf("diff of %d records on %d packages: %d notifications (%d vulnerabilities, %d images, %d sets): computed in %v, recorded in %v; Go heap %d MiB (the most taken from the OS so far)\n",
+			pr.v, pr.p, sum.Notifications(), vulns, images, len(dn.Sets), computed[run].Round(time.Millisecond), recorded[run].Round(time.Millisecond), ms.HeapSys>>20)
 	}
 	fmt.Printf("median of %d diffs: computed %v, recorded %v, total %v\n", pr.runs, median(computed), median(recorded),
 		median(computed)+median(recorded))
