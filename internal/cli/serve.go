@@ -221,7 +221,7 @@ func notifyLoop(ctx context.Context, log *slog.Logger, st store.Store, cfg httpa
 			log.Error("notifications", "err", err)
 		}
 		for _, d := range ds {
-			if _, err := notify.Dispatch(ctx, st, d, cfg.Summary); err != nil && ctx.Err() == nil {
+			if _, err := notify.Dispatch(ctx, st, d, notify.Delivery{Summary: cfg.Summary, Expire: time.Duration(cfg.Expire)}); err != nil && ctx.Err() == nil {
 				log.Error("notification delivery", "err", err)
 			}
 		}

@@ -43,9 +43,12 @@ type Notify struct {
 	Callback string   `yaml:"callback"` // strata's base URL as receivers reach it
 	// Summary is what the messages carry: notify.PerImage (each image's
 	// most severe vulnerability per reason) or notify.All.
-	Summary string  `yaml:"summary"`
-	Webhook Webhook `yaml:"webhook"`
-	AMQP    AMQP    `yaml:"amqp"`
+	Summary string `yaml:"summary"`
+	// Expire is how long a diff's notifications are delivered again
+	// until acknowledged (0: for ever).
+	Expire  Duration `yaml:"expire"`
+	Webhook Webhook  `yaml:"webhook"`
+	AMQP    AMQP     `yaml:"amqp"`
 }
 
 // Webhook configures delivery by HTTP POST: none when URL is empty.
@@ -143,7 +146,7 @@ func Defaults() Config {
 		Limits: Limits{MaxConcurrentIndex: 4, RetryAfter: Duration(10 * time.Second), MaxBodyBytes: 1 << 20,
 			LayerFetchTimeout: Duration(10 * time.Minute)},
 		Updates: Updates{Interval: Duration(6 * time.Hour), Timeout: Duration(10 * time.Minute)},
-		Notify:  Notify{Interval: Duration(5 * time.Minute), Summary: notify.PerImage},
+		Notify:  Notify{Interval: Duration(5 * time.Minute), Summary: notify.PerImage, Expire: Duration(7 * 24 * time.Hour)},
 	}
 }
 
@@ -206,6 +209,7 @@ var envOverrides = []struct {
 	{"STRATA_NOTIFY_INTERVAL", func(c *Config, v string) error { return c.Notify.Interval.parse(v) }},
 	{"STRATA_NOTIFY_CALLBACK", func(c *Config, v string) error { c.Notify.Callback = v; return nil }},
 	{"STRATA_NOTIFY_SUMMARY", func(c *Config, v string) error { c.Notify.Summary = v; return nil }},
+	{"STRATA_NOTIFY_EXPIRE", func(c *Config, v string) error { return c.Notify.Expire.parse(v) }},
 	{"STRATA_NOTIFY_WEBHOOK_URL", func(c *Config, v string) error { c.Notify.Webhook.URL = v; return nil }},
 	{"STRATA_NOTIFY_WEBHOOK_SECRET", func(c *Config, v string) error { c.Notify.Webhook.Secret = v; return nil }},
 	{"STRATA_NOTIFY_AMQP_URL", func(c *Config, v string) error { c.Notify.AMQP.URL = v; return nil }},
@@ -231,6 +235,7 @@ func (c *Config) validate() error {
 	check(c.Updates.Interval >= 0, "updates.interval: %s (want 0, for none, or more)", c.Updates.Interval)
 	check(c.Updates.Timeout > 0, "updates.timeout: %s (want more than 0)", c.Updates.Timeout)
 	check(c.Notify.Interval >= 0, "notify.interval: %s (want 0, for only after updates, or more)", c.Notify.Interval)
+	check(c.Notify.Expire >= 0, "notify.expire: %s (want 0, for never, or more)", c.Notify.Expire)
 	check(c.Notify.Summary == notify.PerImage || c.Notify.Summary == notify.All, "notify.summary: %q (want %s or %s)",
 		c.Notify.Summary, notify.PerImage, notify.All)
 	for _, f := range c.Updates.Feeds {

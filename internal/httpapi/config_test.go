@@ -52,6 +52,7 @@ updates:
     debian: [/feeds/DSA.list, /feeds/DLA.list]
 notify:
   interval: 1m
+  expire: 72h
   webhook: {url: "http://hooks/strata", secret: s3cret}
   amqp: {url: "amqp://broker/", exchange: strata}
 `)
@@ -65,6 +66,7 @@ notify:
 	want.Updates.Sources = map[string][]string{"debian": {"/feeds/DSA.list", "/feeds/DLA.list"}}
 	want.Registry.Insecure = true
 	want.Notify = Notify{Interval: Duration(time.Minute), Callback: "http://strata:6060", Summary: "all",
+		Expire:  Duration(24 * time.Hour),
 		Webhook: Webhook{URL: "http://hooks/strata", Secret: "s3cret"},
 		AMQP:    AMQP{URL: "amqp://broker/", Exchange: "strata", RoutingKey: "vulns"}}
 	got, err := LoadConfig(file, env(map[string]string{
@@ -75,6 +77,7 @@ notify:
 		"STRATA_NOTIFY_CALLBACK":         "http://strata:6060",
 		"STRATA_NOTIFY_AMQP_ROUTING_KEY": "vulns",
 		"STRATA_NOTIFY_SUMMARY":          "all",
+		"STRATA_NOTIFY_EXPIRE":           "24h",
 	}))
 	if err != nil {
 		t.Fatal(err)

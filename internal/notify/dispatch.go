@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/strata-scan/strata/internal/store"
 )
@@ -30,14 +31,28 @@ const MessageSize = 1000
 // groupsPerRead is how many notification groups Dispatch reads at a time.
 const groupsPerRead = 64
 
+// Delivery is what Dispatch delivers.
+type Delivery struct {
+	// Summary is All (every notification) or PerImage (the most severe
+	// of each image and reason).
+	Summary string
+	// Expire, unless 0, is how long after a diff was notified its
+	// notifications are delivered: older ones are not sent again (the
+	// store keeps them, listed and acknowledgeable, all the same).
+	Expire time.Duration
+}
+
 // Dispatch hands the pending notifications to d, diff by diff in diff
-// order, in messages of at most MessageSize: every notification when
-// summary is All, else the most severe of each image and reason
-// (PerImage). It returns how many messages it delivered. It stops at the
-// first failed delivery: what was not delivered stays pending.
-func Dispatch(ctx context.Context, st store.GroupReader, d Deliverer, summary string) (int, error) {
-	if summary != PerImage && summary != All {
-		return 0, fmt.Errorf("notify: dispatch: summary %q: want %q or %q", summary, PerImage, All)
+// order, in messages of at most MessageSize, as how says. It returns how
+// many messages it delivered. It stops at the first failed delivery: what
+// was not delivered stays pending.
+func Dispatch(ctx context.Context, st store.GroupReader, d Deliverer, how Delivery) (int, error) {
+	if how.Summary != PerImage && how.Summary != All {
+		return 0, fmt.Errorf("notify: dispatch: summary %q: want %q or %q", how.Summary, PerImage, All)
+	}
+	var expired time.Time // groups created before it are not delivered
+	if how.Expire > 0 {
+		expired = time.Now().Add(-how.Expire)
 	}
 	var batch []store.Notification
 	n := 0
@@ -67,7 +82,10 @@ func Dispatch(ctx context.Context, st store.GroupReader, d Deliverer, summary st
 			return n, fmt.Errorf("notify: dispatch: %w", err)
 		}
 		for i := range gs {
-			if err := eachPending(&gs[i], summary == PerImage, add); err != nil {
+			if gs[i].Created.Before(expired) {
+				continue
+			}
+			if err := eachPending(&gs[i], how.Summary == PerImage, add); err != nil {
 				return n, err
 			}
 		}

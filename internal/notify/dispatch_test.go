@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
@@ -81,10 +82,10 @@ func TestDispatchSummary(t *testing.T) {
 	checkDispatch(t, st, All, [][]string{{"4 CVE-4 removed Low 2", "4 CVE-5 removed High 3"}, all[1]})
 
 	r := &recorder{fail: 2}
-	if n, err := Dispatch(ctx, st, r, PerImage); err == nil || n != 1 {
+	if n, err := Dispatch(ctx, st, r, Delivery{Summary: PerImage}); err == nil || n != 1 {
 		t.Errorf("Dispatch to a receiver failing the second message = %d, %v; want 1 and an error", n, err)
 	}
-	if _, err := Dispatch(ctx, st, r, "some"); err == nil {
+	if _, err := Dispatch(ctx, st, r, Delivery{Summary: "some"}); err == nil {
 		t.Error("Dispatch with an unknown summary succeeded")
 	}
 }
@@ -92,7 +93,7 @@ func TestDispatchSummary(t *testing.T) {
 func checkDispatch(t *testing.T, st store.GroupReader, summary string, want [][]string) {
 	t.Helper()
 	r := &recorder{}
-	n, err := Dispatch(t.Context(), st, r, summary)
+	n, err := Dispatch(t.Context(), st, r, Delivery{Summary: summary})
 	if err != nil || n != len(want) {
 		t.Errorf("Dispatch(%s) = %d, %v; want %d", summary, n, err, len(want))
 	}
@@ -119,7 +120,7 @@ func TestDispatchMessageSize(t *testing.T) {
 		want    []int
 	}{{PerImage, []int{MessageSize, 1}}, {All, []int{MessageSize, MessageSize, 2}}} {
 		r := &recorder{}
-		if _, err := Dispatch(ctx, st, r, tt.summary); err != nil {
+		if _, err := Dispatch(ctx, st, r, Delivery{Summary: tt.summary}); err != nil {
 			t.Fatal(err)
 		}
 		var sizes []int
@@ -129,5 +130,30 @@ func TestDispatchMessageSize(t *testing.T) {
 		if diff := cmp.Diff(tt.want, sizes); diff != "" {
 			t.Errorf("Dispatch(%s): message sizes (-want +got):\n%s", tt.summary, diff)
 		}
+	}
+}
+
+// TestDispatchExpire: the notifications of a diff notified longer ago than
+// Expire are not delivered, and stay pending in the store.
+func TestDispatchExpire(t *testing.T) {
+	ctx := t.Context()
+	st := openStore(t)
+	dn := &store.DiffNotifications{Changes: []store.Change{{Vulnerability: "CVE-1", Reason: store.Added}},
+		Sets: []store.ChangeSet{{Manifests: []strata.Digest{"sha256:1"}, Changes: []int32{0}}}}
+	if _, err := st.PutNotifications(ctx, 1, "debian", dn); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(10 * time.Millisecond)
+	for _, tt := range []struct {
+		expire time.Duration
+		want   int
+	}{{0, 1}, {time.Hour, 1}, {time.Millisecond, 0}} {
+		r := &recorder{}
+		if n, err := Dispatch(ctx, st, r, Delivery{Summary: All, Expire: tt.expire}); err != nil || n != tt.want {
+			t.Errorf("Dispatch, expire %v = %d, %v; want %d", tt.expire, n, err, tt.want)
+		}
+	}
+	if gs, err := st.NotificationGroups(ctx, store.GroupFilter{Limit: 10, Pending: true}); err != nil || len(gs) != 1 {
+		t.Errorf("pending groups after expiry: %d, %v; want 1", len(gs), err)
 	}
 }

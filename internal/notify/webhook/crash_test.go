@@ -82,7 +82,7 @@ func TestCrash(t *testing.T) {
 	defer srv.Close()
 	d := deliverer(srv, 4, new([]time.Duration))
 	for _, want := range []int{1, 0} {
-		if got, err := notify.Dispatch(ctx, st, d, notify.PerImage); err != nil || got != want {
+		if got, err := notify.Dispatch(ctx, st, d, notify.Delivery{Summary: notify.PerImage}); err != nil || got != want {
 			t.Errorf("Dispatch = %d, %v; want %d", got, err, want)
 		}
 	}

@@ -148,15 +148,15 @@ func TestDispatchAtLeastOnce(t *testing.T) {
 	var waits []time.Duration
 	d := deliverer(srv, 4, &waits)
 	for _, want := range []int{2, 2} { // not acknowledged: delivered again
-		if n, err := notify.Dispatch(ctx, st, d, notify.All); err != nil || n != want {
+		if n, err := notify.Dispatch(ctx, st, d, notify.Delivery{Summary: notify.All}); err != nil || n != want {
 			t.Fatalf("Dispatch = %d, %v; want %d", n, err, want)
 		}
 	}
 	rc.onAccept = func(b Body) { ackDiff(t, st, b.NotificationID) } // the receiver acknowledges now
-	if n, err := notify.Dispatch(ctx, st, d, notify.All); err != nil || n != 2 {
+	if n, err := notify.Dispatch(ctx, st, d, notify.Delivery{Summary: notify.All}); err != nil || n != 2 {
 		t.Fatalf("Dispatch = %d, %v; want 2", n, err)
 	}
-	if n, err := notify.Dispatch(ctx, st, d, notify.All); err != nil || n != 0 {
+	if n, err := notify.Dispatch(ctx, st, d, notify.Delivery{Summary: notify.All}); err != nil || n != 0 {
 		t.Fatalf("Dispatch after acknowledgement = %d, %v; want 0", n, err)
 	}
 	if rc.posts != 8 || len(rc.bodies) != 6 || rc.badSigs != 0 || len(waits) != 2 {
