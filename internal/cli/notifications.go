@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"text/tabwriter"
 
 	"github.com/strata-scan/strata/internal/store"
 )
@@ -19,8 +23,9 @@ they are not listed again.
 Notification IDs are unique and increasing, not consecutive.
 `
 
-// notificationsPage is how many notifications are read at a time.
-const notificationsPage = 1000
+// rowsPerBlock is how many table rows are aligned together: the listing
+// is written as it is read, never held whole (a diff can make millions).
+const rowsPerBlock = 1000
 
 func runNotifications(ctx context.Context, e *env, args []string) error {
 	fs, common := newFlags(e, "notifications", notificationsHelp)
@@ -41,56 +46,90 @@ func runNotifications(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ns, err := pendingNotifications(ctx, st)
+	w := newNotificationWriter(e.stdout, *format)
+	var last int64 // the ID of the last listed
+	err = store.EachPendingGroup(ctx, st, func(g *store.NotificationGroup) error {
+		for k := g.Acked; k < g.Pairs(); k++ {
+			n := g.Notification(k)
+			if err := w.write(n); err != nil {
+				return err
+			}
+			last = n.ID
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if err := printNotifications(e, *format, ns, *ack); err != nil {
+	if err := w.end(*ack); err != nil {
 		return err
 	}
-	if !*ack || len(ns) == 0 {
+	if !*ack || w.count == 0 {
 		return nil
 	}
 	// Those listed are every pending one up to the last: any recorded
 	// since have higher IDs.
-	_, err = st.AckNotifications(ctx, 0, ns[len(ns)-1].ID)
+	_, err = st.AckNotifications(ctx, 0, last)
 	return err
 }
 
-// pendingNotifications reads every pending notification.
-func pendingNotifications(ctx context.Context, st store.Store) ([]store.Notification, error) {
-	all := []store.Notification{}
-	var after int64
-	for {
-		ns, err := store.Notifications(ctx, st, store.NotificationFilter{After: after, Limit: notificationsPage, Pending: true})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, ns...)
-		if len(ns) < notificationsPage {
-			return all, nil
-		}
-		after = ns[len(ns)-1].ID
-	}
+// notificationWriter writes notifications one by one: as a JSON array, or
+// as a table aligned rowsPerBlock rows at a time.
+type notificationWriter struct {
+	buf   *bufio.Writer
+	json  bool
+	tw    *tabwriter.Writer
+	count int
 }
 
-// printNotifications writes ns, which are being acknowledged when acked.
-func printNotifications(e *env, format string, ns []store.Notification, acked bool) error {
-	if format == "json" {
-		return writeJSON(e.stdout, ns)
+func newNotificationWriter(w io.Writer, format string) *notificationWriter {
+	nw := &notificationWriter{buf: bufio.NewWriter(w), json: format == "json"}
+	nw.tw = tabwriter.NewWriter(nw.buf, 0, 4, 2, ' ', 0)
+	if !nw.json {
+		fmt.Fprintln(nw.tw, "ID\tIMAGE\tVULNERABILITY\tPACKAGE\tVERSION\tREASON\tSEVERITY")
 	}
-	tw := newTable(e.stdout)
-	fmt.Fprintln(tw, "ID\tIMAGE\tVULNERABILITY\tPACKAGE\tVERSION\tREASON\tSEVERITY")
-	for _, n := range ns {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, n.Manifest, n.Vulnerability, n.Package, n.Version, n.Reason, n.Severity)
-	}
-	if err := tw.Flush(); err != nil {
+	return nw
+}
+
+func (w *notificationWriter) write(n store.Notification) error {
+	w.count++
+	if w.json {
+		b, err := json.MarshalIndent(n, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if w.count == 1 {
+			sep = "[\n  "
+		}
+		w.buf.WriteString(sep)
+		_, err = w.buf.Write(b)
 		return err
 	}
-	if acked {
-		fmt.Fprintf(e.stdout, "%s acknowledged\n", plural(len(ns), "notification", "notifications"))
-	} else {
-		fmt.Fprintf(e.stdout, "%s pending\n", plural(len(ns), "notification", "notifications"))
+	fmt.Fprintf(w.tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, n.Manifest, n.Vulnerability, n.Package, n.Version, n.Reason, n.Severity)
+	if w.count%rowsPerBlock == 0 {
+		return w.tw.Flush()
 	}
 	return nil
+}
+
+// end ends the listing: the JSON array, or the table and a count of the
+// notifications, pending or, when acked, being acknowledged.
+func (w *notificationWriter) end(acked bool) error {
+	switch {
+	case w.json && w.count == 0:
+		w.buf.WriteString("[]\n")
+	case w.json:
+		w.buf.WriteString("\n]\n")
+	default:
+		if err := w.tw.Flush(); err != nil {
+			return err
+		}
+		state := "pending"
+		if acked {
+			state = "acknowledged"
+		}
+		fmt.Fprintf(w.buf, "%s %s\n", plural(w.count, "notification", "notifications"), state)
+	}
+	return w.buf.Flush()
 }

@@ -28,9 +28,6 @@ const (
 // MessageSize is the most notifications Dispatch puts in one message.
 const MessageSize = 1000
 
-// groupsPerRead is how many notification groups Dispatch reads at a time.
-const groupsPerRead = 64
-
 // Delivery is what Dispatch delivers.
 type Delivery struct {
 	// Summary is All (every notification) or PerImage (the most severe
@@ -76,24 +73,21 @@ func Dispatch(ctx context.Context, st store.GroupReader, d Deliverer, how Delive
 		batch = append(batch, x)
 		return nil
 	}
-	for from := int64(0); ; {
-		gs, err := st.NotificationGroups(ctx, store.GroupFilter{From: from, Limit: groupsPerRead, Pending: true})
-		if err != nil {
-			return n, fmt.Errorf("notify: dispatch: %w", err)
+	var failed error // a failed delivery, said as flush says it
+	err := store.EachPendingGroup(ctx, st, func(g *store.NotificationGroup) error {
+		if g.Created.Before(expired) {
+			return nil
 		}
-		for i := range gs {
-			if gs[i].Created.Before(expired) {
-				continue
-			}
-			if err := eachPending(&gs[i], how.Summary == PerImage, add); err != nil {
-				return n, err
-			}
-		}
-		if len(gs) < groupsPerRead {
-			return n, flush()
-		}
-		from = gs[len(gs)-1].ID + 1
+		failed = eachPending(g, how.Summary == PerImage, add)
+		return failed
+	})
+	switch {
+	case failed != nil:
+		return n, failed
+	case err != nil:
+		return n, fmt.Errorf("notify: dispatch: %w", err)
 	}
+	return n, flush()
 }
 
 // eachPending calls fn with the pending notifications of g, in order, or,

@@ -228,6 +228,28 @@ type GroupReader interface {
 	NotificationGroups(ctx context.Context, f GroupFilter) ([]NotificationGroup, error)
 }
 
+// EachPendingGroup calls fn with each group holding pending
+// notifications, in ID order, reading groupsPerRead groups at a time (not
+// every group at once: a million-image diff's groups hold millions of
+// pairs); it stops at fn's first error.
+func EachPendingGroup(ctx context.Context, st GroupReader, fn func(*NotificationGroup) error) error {
+	for from := int64(0); ; {
+		gs, err := st.NotificationGroups(ctx, GroupFilter{From: from, Limit: groupsPerRead, Pending: true})
+		if err != nil {
+			return err
+		}
+		for i := range gs {
+			if err := fn(&gs[i]); err != nil {
+				return err
+			}
+		}
+		if len(gs) < groupsPerRead {
+			return nil
+		}
+		from = gs[len(gs)-1].ID + 1
+	}
+}
+
 // groupsPerRead bounds how many groups Notifications reads at a time: a
 // group may hold thousands of notifications.
 const groupsPerRead = 64
