@@ -3,6 +3,7 @@ package testutil
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -18,8 +19,8 @@ func ReadTestdata(t testing.TB, name string) []byte {
 }
 
 // AddTestdata seeds f with the regular files of the package's testdata
-// directory that match pattern ("*.layer", "active/CVE-*") and returns how
-// many.
+// directory that match pattern ("*.layer", "active/CVE-*"), but for golden
+// files ("*.golden.*", expected outputs, not inputs), and returns how many.
 func AddTestdata(f *testing.F, pattern string) int {
 	f.Helper()
 	files, err := filepath.Glob(filepath.Join("testdata", pattern))
@@ -28,7 +29,7 @@ func AddTestdata(f *testing.F, pattern string) int {
 	}
 	n := 0
 	for _, name := range files {
-		if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+		if fi, err := os.Stat(name); err == nil && fi.IsDir() || strings.Contains(filepath.Base(name), ".golden.") {
 			continue
 		}
 		b, err := os.ReadFile(name)
