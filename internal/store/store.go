@@ -111,13 +111,14 @@ type Store interface {
 	// that indexed manifests hold under any of keys (by name or by source
 	// name), reading no report.
 	PackageVersions(ctx context.Context, keys []PackageKey) ([]PackageVersion, error)
-	// ManifestsWith calls fn, in version order, with each manifest holding
-	// one of the package versions (by ID), by its number and, when
-	// digests is set, by digest with the layer that introduced the
+	// ManifestsWith calls fn, in no particular order, with each manifest
+	// holding one of the package versions (by ID), by its number and,
+	// when digests is set, by digest with the layer that introduced the
 	// version there ("" when unknown); it stops at fn's first error.
 	ManifestsWith(ctx context.Context, versions []int64, digests bool, fn func(Holding) error) error
 	// ManifestDigests returns, in number order, the numbers and digests of
-	// those of the manifests ids (numbers) that are still indexed.
+	// those of the manifests ids (numbers, in any order, repeats allowed)
+	// that are still indexed, each once.
 	ManifestDigests(ctx context.Context, ids []int64) ([]IndexedManifest, error)
 	// CountManifests counts the indexed manifests.
 	CountManifests(ctx context.Context) (int, error)

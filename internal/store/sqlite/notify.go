@@ -43,18 +43,17 @@ func (s *Store) PackageVersions(ctx context.Context, keys []store.PackageKey) ([
 }
 
 // ManifestsWith calls fn with each manifest holding one of the package
-// versions, in version order: by number, and by digest with the layer
-// when digests is set.
+// versions: by number, and by digest with the layer when digests is set.
 func (s *Store) ManifestsWith(ctx context.Context, versions []int64, digests bool, fn func(store.Holding) error) error {
 	ids, err := json.Marshal(versions)
 	if err != nil {
 		return fmt.Errorf("sqlite: manifests of %d package versions: %w", len(versions), err)
 	}
-	q := `SELECT package, manifest FROM manifest_packages WHERE package IN (SELECT value FROM json_each(?)) ORDER BY package`
+	q := `SELECT package, manifest FROM manifest_packages WHERE package IN (SELECT value FROM json_each(?))`
 	if digests {
 		q = `SELECT p.package, p.manifest, i.manifest, iif(p.layer >= 0, coalesce(i.layers ->> p.layer, ''), '')
 			FROM manifest_packages p JOIN indexed_manifests i ON i.id = p.manifest
-			WHERE p.package IN (SELECT value FROM json_each(?)) ORDER BY p.package`
+			WHERE p.package IN (SELECT value FROM json_each(?))`
 	}
 	rows, err := s.r.QueryContext(ctx, q, string(ids))
 	if err != nil {
@@ -82,9 +81,9 @@ func (s *Store) ManifestsWith(ctx context.Context, versions []int64, digests boo
 
 // ManifestDigests returns the numbers and digests of the manifests ids
 // still indexed, in number order. The rows are read in the order of ids,
-// which, sorted, are next to each other.
+// sorted and without repeats: next to each other.
 func (s *Store) ManifestDigests(ctx context.Context, ids []int64) ([]store.IndexedManifest, error) {
-	list, err := json.Marshal(ids)
+	list, err := json.Marshal(slices.Compact(slices.Sorted(slices.Values(ids))))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: manifests of %d numbers: %w", len(ids), err)
 	}
