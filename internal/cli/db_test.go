@@ -31,24 +31,60 @@ const dlaList = "../../testdata/feeds/debian/DLA.list"
 // drupalImage is the repository's real buster image.
 const drupalImage = "../../testdata/images/debian-buster-drupal.docker.tar"
 
-// testImage is an image to scan: path, or an image made of the shared
-// data at src.
+// testImage is an image to scan: path, or the shared data at src; make,
+// when set, builds the image of that data and returns its path ("" when
+// other shared data it needs is absent).
 type testImage struct {
 	name, path string
 	src        string
-	make       func(t *testing.T, dir string) string
+	make       func(t *testing.T, data string) string
 }
 
 // reportImages are every test image: the repository's, the shared data's
-// images, and images made of the shared data's real Alpine and Ubuntu
-// package databases.
+// images, and images made of the shared data's real Debian, Ubuntu,
+// Alpine and RPM package databases (and of the stand-in RHEL databases
+// of testdata/rpm), one at least for every feed of feedSources.
 var reportImages = []testImage{
 	{name: "buster-drupal", path: drupalImage},
+	{name: "buster-vm", src: "pkgdb/dpkg/debian-old/buster-vm-2020", make: dpkgImage},
 	{name: "bookworm-minbase", src: "images/debian-bookworm-minbase.docker.tar.gz"},
 	{name: "bookworm-openssl", src: "images/debian-bookworm-openssl.oci.tar.gz"},
 	{name: "bookworm-apps", src: "images/debian-bookworm-apps.oci.tar.gz"},
 	{name: "alpine-3.3-min-node", src: "pkgdb/apk/alpine-old/v3.3-min-node-2016", make: apkImage},
 	{name: "bionic-docker", src: "pkgdb/dpkg/ubuntu-old/bionic-docker-2021", make: dpkgImage},
+	{name: "bionic-texlive", src: "pkgdb/dpkg/texlive.status", make: texliveImage},
+	{name: "jammy", path: "testdata/ubuntu-osv/jammy", make: dpkgImage},
+	{name: "focal", path: "testdata/ubuntu-osv/focal", make: dpkgImage},
+	{name: "xenial", path: "testdata/ubuntu-osv/xenial", make: dpkgImage},
+	{name: "rhel8-libuuid", src: "pkgdb/rpm/bdb/libuuid.Packages", make: rhelImage("8", "var/lib/rpm/Packages")},
+	{name: "rhel8", path: "testdata/rpm/rhel8.rpmdb.sqlite.gz", make: rhelImage("8", "var/lib/rpm/rpmdb.sqlite")},
+	{name: "rhel9", path: "testdata/rpm/rhel9.rpmdb.sqlite.gz", make: rhelImage("9", "var/lib/rpm/rpmdb.sqlite")},
+}
+
+// texliveImage makes an image of the real texlive system's dpkg status
+// (an Ubuntu 18.04 system) with a real 18.04 os-release ("" when the
+// shared data lacks it).
+func texliveImage(t *testing.T, status string) string {
+	osRelease := filepath.Join(shared, "pkgdb/dpkg/ubuntu-old/bionic-docker-2021/os-release")
+	if !exists(osRelease) {
+		return ""
+	}
+	dir := t.TempDir()
+	copyFile(t, status, filepath.Join(dir, "status"))
+	copyFile(t, osRelease, filepath.Join(dir, "os-release"))
+	return dpkgImage(t, dir)
+}
+
+// rhelImage makes images of an RPM database, kept at dbPath, with the
+// real os-release of RHEL release ("" when the shared data lacks it).
+func rhelImage(release, dbPath string) func(t *testing.T, db string) string {
+	return func(t *testing.T, db string) string {
+		osRelease := filepath.Join(shared, "os-release/claircore/rhel/releasefiles/"+release+"/etc/os-release")
+		if !exists(osRelease) {
+			return ""
+		}
+		return rpmImage(t, "rhel"+release+"-"+strings.ToLower(filepath.Base(db)), osRelease, db, dbPath)
+	}
 }
 
 // presentImages returns the paths of the test images whose data is
@@ -65,20 +101,28 @@ func presentImages(t *testing.T) map[string]string {
 			}
 		}
 		if im.make != nil {
-			p = im.make(t, p)
+			if p = im.make(t, p); p == "" {
+				t.Logf("shared data absent: image %s left out", im.name)
+				continue
+			}
 		}
 		images[im.name] = p
 	}
 	return images
 }
 
-// feedSources are the --source flags of the real feeds present: the
-// Debian lists, the Alpine secdb, and OSV's Go, PyPA and Ubuntu records.
+// feedSources are the --source flags of every real feed present: the
+// Debian lists and the tracker JSON excerpt, the Ubuntu CVE Tracker, the
+// Alpine secdb, the Red Hat VEX documents, OSV's Go, PyPA and Ubuntu
+// records, and the NVD excerpts.
 func feedSources(t *testing.T) []string {
-	args := []string{"--source", "debian=" + dsaList, "--source", "debian=" + dlaList}
+	args := []string{"--source", "debian=" + dsaList, "--source", "debian=" + dlaList, "--source", "nvd=../../testdata/feeds/nvd"}
 	for _, s := range []struct{ feed, path string }{
+		{"debian", "feeds/debian/tracker-json-excerpt.vunnel.json"},
+		{"ubuntu", "feeds/ubuntu/uct/ubuntu-cve-tracker-active-2020-06.tar.gz"},
 		{"alpine", "feeds/alpine/secdb-yaml/v3.3"},
 		{"alpine", "feeds/alpine/secdb-yaml/v3.4"},
+		{"redhat", "feeds/redhat/csaf-vex"},
 		{"osv", "feeds/osv/go/golang-vulndb-osv.tar.gz"},
 		{"osv", "feeds/osv/pypi/pypa-advisory-database.tar.gz"},
 		{"osv", "feeds/ubuntu/osv"},
@@ -126,7 +170,8 @@ func TestExportImportIdenticalReports(t *testing.T) {
 	t.Parallel() // with the other feed bundle tests: each has its own stores
 	dir := t.TempDir()
 	orig, fresh, file := filepath.Join(dir, "orig.db"), filepath.Join(dir, "fresh.db"), filepath.Join(dir, "feeds.bundle")
-	mustRun(t, append([]string{"update", "--db", orig}, feedSources(t)...)...)
+	sources := feedSources(t)
+	mustRun(t, append([]string{"update", "--db", orig}, sources...)...)
 	images := presentImages(t)
 	want := scanReports(t, orig, images)
 
@@ -140,21 +185,36 @@ func TestExportImportIdenticalReports(t *testing.T) {
 		t.Errorf("import output:\n%s\nwant the file's sha256 %s and a baseline", out, sum)
 	}
 	got := scanReports(t, fresh, images)
-	total := 0
+	// Every feed gives findings to some image (the NVD its scores), so
+	// that each feed's records are compared.
+	byFeed := map[string]int{}
 	for _, name := range slices.Sorted(maps.Keys(want)) {
 		if got[name] != want[name] {
 			t.Errorf("%s: the report after export and import differs (-orig +imported):\n%s", name, cmp.Diff(want[name], got[name]))
 		}
-		var vr struct{ Vulnerabilities map[string]any }
+		var vr struct {
+			Vulnerabilities map[string]struct {
+				Updater string
+				NVD     []json.RawMessage
+			}
+		}
 		_, report, _ := strings.Cut(got[name], "\n")
 		if err := json.Unmarshal([]byte(report), &vr); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		t.Logf("%s: %s, %d vulnerabilities", name, strings.SplitN(got[name], "\n", 2)[0], len(vr.Vulnerabilities))
-		total += len(vr.Vulnerabilities)
+		for _, v := range vr.Vulnerabilities {
+			byFeed[v.Updater]++
+			if len(v.NVD) > 0 {
+				byFeed["nvd"]++
+			}
+		}
 	}
-	if total == 0 {
-		t.Error("no image has a vulnerability: the comparison proves little")
+	t.Logf("findings by feed: %v", byFeed)
+	for i := 1; i < len(sources); i += 2 {
+		if feed, _, _ := strings.Cut(sources[i], "="); byFeed[feed] == 0 {
+			t.Errorf("no report has a finding of feed %s: its export is not compared", feed)
+		}
 	}
 	if diff := cmp.Diff(statuses(t, orig), statuses(t, fresh)); diff != "" {
 		t.Errorf("feed status after import (-orig +imported):\n%s", diff)
