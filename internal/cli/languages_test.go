@@ -142,11 +142,12 @@ func TestScanMergesAliasedRecords(t *testing.T) {
 	if diff := cmp.Diff(wantReasons, reasons); diff != "" {
 		t.Errorf("reasons (-want +got):\n%s", diff)
 	}
-	// The table has one row for each: the records' ids together.
+	// The table has one row for each: the records' ids together, and the
+	// Go record's verdict on the vulnerable symbols.
 	table := mustRun(t, "scan", "--db", db, apps)
 	for record, cell := range map[string]string{
-		"GO-2023-1988":  "golang.org/x/net  0.7.0 (/usr/local/bin/htmlcheck)  GHSA-2wrh-6pvc-2jm9, GO-2023-1988   Medium ",
-		"PYSEC-2023-74": "requests          2.28.1 (deb python3-requests)     GHSA-j8r2-6x86-q33q, PYSEC-2023-74  Medium ",
+		"GO-2023-1988":  "golang.org/x/net  0.7.0 (/usr/local/bin/htmlcheck)  GHSA-2wrh-6pvc-2jm9, GO-2023-1988 [symbol absent]  Medium ",
+		"PYSEC-2023-74": "requests          2.28.1 (deb python3-requests)     GHSA-j8r2-6x86-q33q, PYSEC-2023-74                 Medium ",
 	} {
 		var rows []string
 		for line := range strings.Lines(table) {

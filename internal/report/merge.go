@@ -63,6 +63,19 @@ func groupFindings(fs []strata.Finding) []group {
 	return out
 }
 
+// symbols is the verdict on the vulnerable symbols of the first of the
+// group's records that names them (see match.symbolVerdict): Go's
+// database names them, the GHSA record of the same vulnerability does
+// not. It is "" when no record names symbols.
+func (g group) symbols() string {
+	for _, f := range g {
+		if f.Reason.Symbols != "" {
+			return f.Reason.Symbols
+		}
+	}
+	return ""
+}
+
 // order puts the group's primary finding first (see group).
 func (g group) order() {
 	c, err := version.For(g[0].Vulnerability.Eco)

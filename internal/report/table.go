@@ -15,9 +15,12 @@ import (
 )
 
 // Table writes the findings grouped by package: installed version,
-// vulnerability, the vendor's severity, the NVD's score beside it ("7.5
+// vulnerability (for a Go module, with whether the binary holds the
+// vulnerable functions: "[symbol present]", "[symbol absent]" or
+// "[unknown (stripped)]"), the vendor's severity, the NVD's score beside it ("7.5
 // (3.1)": the highest of its CVEs', "-" when the NVD has none), fixed
-// version (or "unfixed") and the layer that introduced the package, then
+// version (or its state: "unfixed", "wont-fix", "under-investigation")
+// and the layer that introduced the package, then
 // a one-line summary. A vulnerability that several feed records name is
 // one row: its records' ids, the primary's first ("GHSA-2wrh-6pvc-2jm9,
 // GO-2023-1988"), the highest of their severities and the primary's fixed
@@ -51,21 +54,30 @@ func Table(w io.Writer, ir *strata.IndexReport, res *match.Result) error {
 			name, ver = "", ""
 		}
 		prev = key
-		fixed := f.Vulnerability.FixedVersion
-		if fixed == "" {
-			fixed = "unfixed"
-			if f.Vulnerability.State == strata.WontFix {
-				fixed = "wont-fix"
-			}
+		vuln := strings.Join(g.names(), ", ")
+		if s := g.symbols(); s != "" {
+			vuln += " [" + s + "]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, ver, strings.Join(g.names(), ", "),
-			g.severest().Severity, nvdCell(nvdEntries(g)), fixed, f.Package.IntroducedIn.Short())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, ver, vuln,
+			g.severest().Severity, nvdCell(nvdEntries(g)), fixedCell(f.Vulnerability), f.Package.IntroducedIn.Short())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintln(buf, Summary(ir, res))
 	return buf.Flush()
+}
+
+// fixedCell is the FIXED IN cell of v: its fixed version, or, when it
+// has none, its state: "unfixed", "wont-fix" or "under-investigation".
+func fixedCell(v strata.Vulnerability) string {
+	switch {
+	case v.FixedVersion != "":
+		return v.FixedVersion
+	case v.State == strata.WontFix, v.State == strata.UnderInvestigation:
+		return string(v.State)
+	}
+	return "unfixed"
 }
 
 // installed shows the binary version, and beside it the source version

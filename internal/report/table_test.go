@@ -47,3 +47,43 @@ func TestTableSamePackageName(t *testing.T) {
 		t.Errorf("table (-want +got):\n%s", diff)
 	}
 }
+
+// FIXED IN shows the state of a vulnerability without a fix, and a Go
+// finding says whether the binary holds the vulnerable symbols.
+func TestTableStatesAndSymbols(t *testing.T) {
+	curl := strata.Package{Name: "curl", Version: "7.76.1-26.el9_3", Eco: strata.RPM, PackageDB: "var/lib/rpm/rpmdb.sqlite", IntroducedIn: "sha256:0a"}
+	xnet := strata.Package{Name: "golang.org/x/net", Version: "0.7.0", Eco: strata.Go, PackageDB: "usr/local/bin/htmlcheck", IntroducedIn: "sha256:0b"}
+	finding := func(p strata.Package, id string, state strata.State, fixed, symbols string) strata.Finding {
+		return strata.Finding{Package: p, Vulnerability: strata.Vulnerability{ID: id, Severity: strata.High, State: state, FixedVersion: fixed},
+			Reason: strata.Reason{Symbols: symbols}}
+	}
+	ir := &strata.IndexReport{Packages: []strata.Package{curl, xnet}}
+	res := &match.Result{Findings: []strata.Finding{
+		finding(curl, "CVE-2026-0001", strata.UnderInvestigation, "", ""),
+		finding(curl, "CVE-2026-0002", strata.WontFix, "", ""),
+		finding(curl, "CVE-2026-0003", strata.Unfixed, "", ""),
+		finding(curl, "CVE-2026-0004", strata.Fixed, "7.76.1-26.el9_3.2", ""),
+		finding(xnet, "GO-2023-1988", strata.Fixed, "0.13.0", "symbol absent"),
+		finding(xnet, "GO-2025-3595", strata.Fixed, "0.38.0", "symbol present"),
+		finding(xnet, "GO-2026-0001", strata.Fixed, "0.40.0", "unknown (stripped)"),
+	}}
+	var b strings.Builder
+	if err := Table(&b, ir, res); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"PACKAGE           INSTALLED                         VULNERABILITY                      SEVERITY  NVD  FIXED IN             LAYER",
+		"curl              7.76.1-26.el9_3                   CVE-2026-0001                      High      -    under-investigation  0a",
+		"                                                    CVE-2026-0002                      High      -    wont-fix             0a",
+		"                                                    CVE-2026-0003                      High      -    unfixed              0a",
+		"                                                    CVE-2026-0004                      High      -    7.76.1-26.el9_3.2    0a",
+		"golang.org/x/net  0.7.0 (/usr/local/bin/htmlcheck)  GO-2023-1988 [symbol absent]       High      -    0.13.0               0b",
+		"                                                    GO-2025-3595 [symbol present]      High      -    0.38.0               0b",
+		"                                                    GO-2026-0001 [unknown (stripped)]  High      -    0.40.0               0b",
+		"7 findings in 2 of 2 packages (unknown distribution): 7 High",
+		"",
+	}
+	if diff := cmp.Diff(want, strings.Split(b.String(), "\n")); diff != "" {
+		t.Errorf("table (-want +got):\n%s", diff)
+	}
+}
