@@ -42,6 +42,43 @@ type Package struct {
 	// function table could not be read, so that Symbols says nothing.
 	Symbols  []string `json:"symbols,omitempty"`
 	Stripped bool     `json:"stripped,omitempty"`
+	// Nested is, for a package found in an archive inside the PackageDB
+	// file (a jar in a war's WEB-INF/lib), that archive's path within
+	// it, "!/" between levels as a jar: URL writes them:
+	// "WEB-INF/lib/x.jar", "lib/tools.ear!/lib/x.jar". PackageDB stays
+	// the outer file, the one that a whiteout or an upper layer's copy
+	// replaces and that an OS package owns; Location joins the two.
+	Nested string `json:"nested,omitempty"`
+	// Identified says how surely a package was named when no record
+	// written to name it (a package database, a pom.properties, a Go
+	// binary's build information) did: empty for those, else one of the
+	// Identified* values, less sure than a record.
+	Identified Identification `json:"identified,omitempty"`
+}
+
+// Identification is how a package was named when no record written to
+// name it did (Package.Identified).
+type Identification string
+
+const (
+	// IdentifiedByManifest: a Java archive's MANIFEST.MF gave the
+	// artifactId and the version (Implementation-*, Bundle-*), and the
+	// groupId if it has one.
+	IdentifiedByManifest Identification = "manifest"
+	// IdentifiedByFileName: the artifactId or the version was guessed
+	// from the archive's file name ("commons-io-2.11.0.jar"), the least
+	// sure way: a renamed file is named wrongly.
+	IdentifiedByFileName Identification = "file-name"
+)
+
+// Location is where the package was found: its PackageDB and, for a
+// package of a nested archive, "!/" and Nested
+// ("srv/app.war!/WEB-INF/lib/x.jar").
+func (p Package) Location() string {
+	if p.Nested == "" {
+		return p.PackageDB
+	}
+	return p.PackageDB + "!/" + p.Nested
 }
 
 // ModuleStream is the module stream "name:stream" of a modularity label

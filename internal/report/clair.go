@@ -45,6 +45,9 @@ type Package struct {
 	// OwnedBy is strata's addition: the OS package that installed a
 	// language package ("deb/python3-requests").
 	OwnedBy string `json:"owned_by,omitempty"`
+	// Identified is strata's addition: how a package that no record
+	// names was named ("manifest", "file-name": strata.Identification).
+	Identified strata.Identification `json:"identified,omitempty"`
 }
 
 // Distribution is Clair's distribution object.
@@ -66,6 +69,9 @@ type Environment struct {
 	IntroducedIn   strata.Digest `json:"introduced_in"`
 	DistributionID string        `json:"distribution_id"`
 	RepositoryIDs  []string      `json:"repository_ids"`
+	// Nested is strata's addition: the path inside PackageDB of the
+	// nested archive that holds the package ("WEB-INF/lib/x.jar").
+	Nested string `json:"nested,omitempty"`
 }
 
 // Vulnerability is Clair's vulnerability object, with strata's aliases,
@@ -149,7 +155,7 @@ func Build(ir *strata.IndexReport, res *match.Result) *VulnerabilityReport {
 		vr.Packages[id] = clairPackage(id, p, ir.Distribution)
 		vr.Environments[id] = append(vr.Environments[id], Environment{
 			PackageDB: p.PackageDB, IntroducedIn: p.IntroducedIn,
-			DistributionID: distID, RepositoryIDs: []string{},
+			DistributionID: distID, RepositoryIDs: []string{}, Nested: p.Nested,
 		})
 	}
 	vulnIDs := map[string]string{}
@@ -190,7 +196,7 @@ func distribution(id string, d *strata.Distribution) Distribution {
 }
 
 func clairPackage(id string, p strata.Package, d *strata.Distribution) Package {
-	cp := Package{ID: id, Name: p.Name, Version: p.Version, Kind: "binary", Arch: p.Arch, PURL: p.PURL(d), OwnedBy: p.OwnedBy}
+	cp := Package{ID: id, Name: p.Name, Version: p.Version, Kind: "binary", Arch: p.Arch, PURL: p.PURL(d), OwnedBy: p.OwnedBy, Identified: p.Identified}
 	if p.SourceName != "" {
 		cp.Source = &Package{Name: p.SourceName, Version: p.SourceVersion, Kind: "source"}
 	}

@@ -83,21 +83,32 @@ func fixedCell(v strata.Vulnerability) string {
 // installed shows the binary version, and beside it the source version
 // when matching used a different one; for a language package, the OS
 // package that installed it ("1.19.8 (deb runc)") or else where it was
-// found: the binary or archive, or the directory of a Python or npm
-// package's metadata ("1.26.8 (/usr/local/bin/htmlcheck)").
+// found: the binary or archive (a nested one as
+// "/srv/app.war!/WEB-INF/lib/x.jar"), or the directory of a Python or npm
+// package's metadata ("1.26.8 (/usr/local/bin/htmlcheck)"); a library
+// whose name was guessed from its file name says so ("2.11.0
+// (/opt/commons-io-2.11.0.jar, guessed from file name)").
 func installed(p strata.Package) string {
 	switch {
 	case p.SourceVersion != "" && p.SourceVersion != p.Version:
 		return p.Version + " (source " + p.SourceName + " " + p.SourceVersion + ")"
 	case p.OwnedBy != "":
 		eco, name, _ := strings.Cut(p.OwnedBy, "/")
-		return p.Version + " (" + eco + " " + name + ")"
+		return p.Version + " (" + eco + " " + name + guessed(p) + ")"
 	case strata.OSEcosystem(p.Eco) || p.PackageDB == "":
 		return p.Version
 	case p.Eco == strata.PyPI || p.Eco == strata.NPM:
 		return p.Version + " (/" + path.Dir(p.PackageDB) + ")"
 	}
-	return p.Version + " (/" + p.PackageDB + ")"
+	return p.Version + " (/" + p.Location() + guessed(p) + ")"
+}
+
+// guessed is ", guessed from file name" for a package so named, else "".
+func guessed(p strata.Package) string {
+	if p.Identified == strata.IdentifiedByFileName {
+		return ", guessed from file name"
+	}
+	return ""
 }
 
 // Summary is one line: how many findings of each severity in how many

@@ -24,20 +24,28 @@ const (
 // hold (see the package documentation), each once. Of the file itself,
 // only the parts asked for are read from r: its central directory and the
 // entries read (pom.properties, MANIFEST.MF, nested archives, each
-// bounded). path is the file's image path: it is
-// every package's PackageDB, nested archives included, and it is named in
-// errors ("app.war!/WEB-INF/lib/x.jar" for a nested archive).
+// bounded). path is the file's image path: it is every package's
+// PackageDB, nested archives included, and a package of a nested archive
+// has that archive's path inside the file as its Nested
+// ("WEB-INF/lib/x.jar"). Errors name the part of the file they are about
+// as Package.Location does ("app.war!/WEB-INF/lib/x.jar").
 //
 // err is an error when the file itself is not a readable archive. A
 // nested archive that is not, or that is too deep or too large, or a
 // pom.properties or MANIFEST.MF that cannot be read or says too little, is
 // returned in skipped, and the walk goes on.
-func ParseArchive(path string, r io.ReaderAt, size int64) (pkgs []strata.Package, skipped []error, err error) {
+func ParseArchive(path string, r io.ReaderAt, size int64) (pkgs []strata.Package, skipped []Skip, err error) {
 	w := &walker{db: path, budget: maxTotal, seen: map[string]bool{}}
 	if err := w.archive(path, r, size, 0); err != nil {
 		return nil, nil, err
 	}
 	return w.pkgs, w.skipped, nil
+}
+
+// Skip is a part of an archive that ParseArchive went past.
+type Skip struct {
+	Part string // what it is: "nested archive", "MANIFEST.MF" or "pom.properties"
+	Err  error  // why, naming its path ("java: app.war!/WEB-INF/lib/x.jar: zip: not a valid zip file")
 }
 
 // walker is the state of one file's walk.
@@ -46,11 +54,16 @@ type walker struct {
 	budget  int64  // nested bytes left
 	pkgs    []strata.Package
 	seen    map[string]bool // name@version of pkgs
-	skipped []error
+	skipped []Skip
 }
 
-// archive reads one archive of size bytes, named name in errors, depth
-// levels down.
+// skip records a part of the archive named name that the walk goes past.
+func (w *walker) skip(part, name string, err error) {
+	w.skipped = append(w.skipped, Skip{Part: part, Err: fmt.Errorf("java: %s: %w", name, err)})
+}
+
+// archive reads one archive of size bytes, depth levels down, named name
+// as Package.Location names it.
 func (w *walker) archive(name string, r io.ReaderAt, size int64, depth int) error {
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are only read, never written
@@ -64,16 +77,16 @@ func (w *walker) archive(name string, r io.ReaderAt, size int64, depth int) erro
 	for _, f := range zr.File {
 		switch {
 		case isPom(f.Name):
-			p, err := w.pom(f)
+			p, err := pom(f)
 			if err != nil {
-				w.skipped = append(w.skipped, fmt.Errorf("java: %s!/%s: %w", name, f.Name, err))
+				w.skip("pom.properties", name+"!/"+f.Name, err)
 			} else {
 				found = append(found, p)
 			}
 		case strings.EqualFold(f.Name, "META-INF/MANIFEST.MF") && manifest == nil:
 			b, err := readEntry(f, maxMeta)
 			if err != nil {
-				w.skipped = append(w.skipped, fmt.Errorf("java: %s!/%s: %w", name, f.Name, err))
+				w.skip("MANIFEST.MF", name+"!/"+f.Name, err)
 			}
 			manifest = parseManifest(b)
 		case isArchive(f.Name) && !f.FileInfo().IsDir():
@@ -81,9 +94,10 @@ func (w *walker) archive(name string, r io.ReaderAt, size int64, depth int) erro
 		}
 	}
 	if len(found) == 0 {
-		found = identify(manifest, baseName(name), w.db)
+		found = identify(manifest, baseName(name))
 	}
 	for _, p := range found {
+		p.PackageDB, p.Nested = w.db, strings.TrimPrefix(name[len(w.db):], "!/")
 		w.add(p)
 	}
 	for _, f := range nested {
@@ -92,25 +106,24 @@ func (w *walker) archive(name string, r io.ReaderAt, size int64, depth int) erro
 	return nil
 }
 
-// nested reads an archive inside another, named name in errors.
+// nested reads an archive inside another, named name as
+// Package.Location names it.
 func (w *walker) nested(name string, f *zip.File, depth int) {
-	var err error
 	switch limit := min(maxNested, w.budget); {
 	case depth > maxDepth:
-		err = fmt.Errorf("java: %s: nested more than %d archives deep", name, maxDepth)
+		w.skip("nested archive", name, fmt.Errorf("nested more than %d archives deep", maxDepth))
 	case f.UncompressedSize64 > uint64(limit):
-		err = fmt.Errorf("java: %s: %d bytes exceed the %d left to read", name, f.UncompressedSize64, limit)
+		w.skip("nested archive", name, fmt.Errorf("%d bytes exceed the %d left to read", f.UncompressedSize64, limit))
 	default:
-		var b []byte
-		if b, err = readEntry(f, limit); err == nil {
-			w.budget -= int64(len(b))
-			err = w.archive(name, bytes.NewReader(b), int64(len(b)), depth)
-		} else {
-			err = fmt.Errorf("java: %s: %w", name, err)
+		b, err := readEntry(f, limit)
+		if err != nil {
+			w.skip("nested archive", name, err)
+			return
 		}
-	}
-	if err != nil {
-		w.skipped = append(w.skipped, err)
+		w.budget -= int64(len(b))
+		if err := w.archive(name, bytes.NewReader(b), int64(len(b)), depth); err != nil {
+			w.skipped = append(w.skipped, Skip{Part: "nested archive", Err: err})
+		}
 	}
 }
 
@@ -123,12 +136,12 @@ func (w *walker) add(p strata.Package) {
 }
 
 // pom reads a META-INF/maven/GROUP/ARTIFACT/pom.properties.
-func (w *walker) pom(f *zip.File) (strata.Package, error) {
+func pom(f *zip.File) (strata.Package, error) {
 	b, err := readEntry(f, maxMeta)
 	if err != nil {
 		return strata.Package{}, err
 	}
-	return fromPom(f.Name, parseProperties(b), w.db)
+	return fromPom(f.Name, parseProperties(b))
 }
 
 // isPom reports whether name is a META-INF/maven/GROUP/ARTIFACT/pom.properties.

@@ -3,9 +3,13 @@
 // WEB-INF/lib, a Spring Boot jar's BOOT-INF/lib). A library is named as
 // Maven names it, "groupId:artifactId", from what the archive says, in this
 // order of trust: each META-INF/maven/GROUP/ARTIFACT/pom.properties; else
-// the main section of META-INF/MANIFEST.MF (Implementation-*, Bundle-*);
-// else the file name ("jackson-databind-2.14.0.jar"), which gives no
-// groupId, so the name is the bare artifactId.
+// the main section of META-INF/MANIFEST.MF (Implementation-*, Bundle-*),
+// Package.Identified saying so; else the file name
+// ("jackson-databind-2.14.0.jar"), the least sure (Identified
+// "file-name"). A library named without a groupId has the bare artifactId
+// as its name, which no Maven advisory names ("GROUP:ARTIFACT"): Scan
+// warns of it. A library of a nested archive has the outer file as its
+// PackageDB and the path inside it as its Nested.
 package java
 
 import (
@@ -35,7 +39,7 @@ func (Scanner) Name() string { return "java" }
 
 // Version is bumped whenever Scan reports something else for the same
 // bytes.
-func (Scanner) Version() string { return "1" }
+func (Scanner) Version() string { return "2" }
 
 // Wants reports whether path names a .jar, .war or .ear file that is not
 // hidden (macOS's "._x.jar" companions are not archives).
@@ -59,16 +63,24 @@ func isArchive(name string) bool {
 // usr/share/maven-repo/…/x-1.0.jar → usr/share/java/x.jar) is read once, at
 // its own path, when the file set can resolve links. An archive that
 // cannot be read, such as an empty or corrupt one, is skipped with a
-// warning, and so is a nested archive.
+// warning, and so is a part of one (see Skip). A library without a
+// groupId is reported with a warning that no advisory can match it.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
+	log := scan.Logger(s.Log)
 	return scan.RealDatabases(ctx, "java", files, s.Wants, func(p string, r *io.SectionReader) []strata.Package {
 		pkgs, skipped, err := ParseArchive(p, r, r.Size())
-		for _, e := range skipped {
-			scan.Logger(s.Log).Warn("java: skipped a nested archive", "err", e)
+		for _, sk := range skipped {
+			log.Warn("java: skipped a "+sk.Part, "err", sk.Err)
 		}
 		if err != nil {
-			scan.Logger(s.Log).Warn("java: skipped an archive", "err", err)
+			log.Warn("java: skipped an archive", "err", err)
 			return nil
+		}
+		for _, pkg := range pkgs {
+			if !strings.Contains(pkg.Name, ":") {
+				log.Warn("java: no groupId, so no Maven advisory can match", "library", pkg.Name+" "+pkg.Version,
+					"identified", pkg.Identified, "path", pkg.Location())
+			}
 		}
 		return pkgs
 	})

@@ -41,6 +41,7 @@ func TestScan(t *testing.T) {
 		Files: scantest.Files{
 			share + "jackson-core.jar": core,
 			share + "empty.jar":        nil,
+			share + "big-1.0.jar":      zipOf(t, "META-INF/MANIFEST.MF", 1<<20+1),
 			"srv/app.war":              archive(t, entry{"WEB-INF/lib/bad-1.0.jar", []byte("garbage")}, entry{"WEB-INF/lib/good-2.0.jar", archive(t)}),
 			"etc/java.conf":            []byte("x"),
 		},
@@ -53,17 +54,21 @@ func TestScan(t *testing.T) {
 	var log bytes.Buffer
 	want := &strata.LayerReport{
 		Packages: []strata.Package{
-			mvn("good", "2.0", "srv/app.war"),
+			nested(guessed(mvn("good", "2.0", "srv/app.war"), strata.IdentifiedByFileName), "WEB-INF/lib/good-2.0.jar"),
+			guessed(mvn("big", "1.0", share+"big-1.0.jar"), strata.IdentifiedByFileName),
 			mvn("com.fasterxml.jackson.core:jackson-core", "2.14.1", share+"jackson-core.jar"),
 		},
 		Databases: []string{
 			"srv/app.war",
-			share + "empty.jar", share + "jackson-core-2.14.1.jar", share + "jackson-core.jar",
+			share + "big-1.0.jar", share + "empty.jar", share + "jackson-core-2.14.1.jar", share + "jackson-core.jar",
 			maven + "2.14.1/jackson-core-2.14.1.jar", maven + "2.x/jackson-core-2.x.jar",
 		},
 	}
 	scantest.CheckScan(t, java.Scanner{Log: scantest.Logger(&log, slog.LevelInfo)}, files, want)
 	wantLog := `level=WARN msg="java: skipped a nested archive" err="java: srv/app.war!/WEB-INF/lib/bad-1.0.jar: zip: not a valid zip file"` + "\n" +
+		`level=WARN msg="java: no groupId, so no Maven advisory can match" library="good 2.0" identified=file-name path=srv/app.war!/WEB-INF/lib/good-2.0.jar` + "\n" +
+		`level=WARN msg="java: skipped a MANIFEST.MF" err="java: ` + share + `big-1.0.jar!/META-INF/MANIFEST.MF: more than 1048576 bytes"` + "\n" +
+		`level=WARN msg="java: no groupId, so no Maven advisory can match" library="big 1.0" identified=file-name path=` + share + `big-1.0.jar` + "\n" +
 		`level=WARN msg="java: skipped an archive" err="java: ` + share + `empty.jar: zip: not a valid zip file"` + "\n"
 	if diff := cmp.Diff(wantLog, log.String()); diff != "" {
 		t.Errorf("log (-want +got):\n%s", diff)

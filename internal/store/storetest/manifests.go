@@ -16,12 +16,16 @@ func testIndexReport(t *testing.T, s store.Store) {
 	replaced.State, replaced.LayersRead, replaced.Packages = "dpkg@2", 0, []strata.Package{}
 	noDistro := indexReport(digest(101), digest(1), digest(1)) // the same layer twice
 	noDistro.Distribution, noDistro.Packages = nil, nil
-	for _, r := range []*strata.IndexReport{first, replaced, noDistro} {
+	java := indexReport(digest(103), digest(1)) // a library named by its jar's file name, in a nested jar
+	java.Packages = append(java.Packages, strata.Package{Name: "org.apache.commons:commons-text", Version: "1.9", Eco: strata.Maven,
+		SourceName: "org.apache.commons:commons-text", SourceVersion: "1.9", PackageDB: "srv/app.war", IntroducedIn: digest(1),
+		Nested: "WEB-INF/lib/commons-text-1.9.jar", Identified: strata.IdentifiedByFileName})
+	for _, r := range []*strata.IndexReport{first, replaced, noDistro, java} {
 		if err := s.PutIndexReport(ctx, r); err != nil {
 			t.Fatalf("PutIndexReport(%s): %v", r.ManifestDigest, err)
 		}
 	}
-	for _, want := range []*strata.IndexReport{replaced, noDistro} {
+	for _, want := range []*strata.IndexReport{replaced, noDistro, java} {
 		got, err := s.IndexReport(ctx, want.ManifestDigest)
 		if err != nil {
 			t.Fatal(err)
