@@ -100,18 +100,42 @@ func (p Package) Key() string {
 	return string(p.Eco) + "/" + p.Name + "@" + p.Version + "/" + p.Arch
 }
 
-// PURL is the package URL of p, qualified with the distribution when known.
+// PURL is the package URL of p (github.com/package-url/purl-spec),
+// qualified with the distribution when known: an OS package's namespace
+// is the distribution's ID, a Maven package's its group ("group:artifact"
+// is pkg:maven/group/artifact), an npm package's its scope, and a Go
+// module's the path before its last element, with the module version's
+// "v" put back (the standard library, "stdlib", has none).
 func (p Package) PURL(d *Distribution) string {
-	s := "pkg:" + string(p.Eco) + "/"
-	if d != nil && d.ID != "" && (p.Eco == Deb || p.Eco == RPM || p.Eco == APK) {
-		s += url.PathEscape(d.ID) + "/"
+	osPackage := OSEcosystem(p.Eco)
+	var segs []string
+	if d != nil && d.ID != "" && osPackage {
+		segs = append(segs, d.ID)
 	}
-	s += url.PathEscape(p.Name) + "@" + url.PathEscape(p.Version)
+	name, ver := p.Name, p.Version
+	switch p.Eco {
+	case Maven:
+		if group, artifact, ok := strings.Cut(name, ":"); ok {
+			segs, name = append(segs, group), artifact
+		}
+	case NPM, Go:
+		if i := strings.LastIndexByte(name, '/'); i > 0 {
+			segs, name = append(segs, strings.Split(name[:i], "/")...), name[i+1:]
+		}
+		if p.Eco == Go && p.Name != "stdlib" && ver != "" && !strings.HasPrefix(ver, "v") {
+			ver = "v" + ver
+		}
+	}
+	s := "pkg:" + string(p.Eco) + "/"
+	for _, seg := range append(segs, name) {
+		s += purlEscape(seg) + "/"
+	}
+	s = strings.TrimSuffix(s, "/") + "@" + purlEscape(ver)
 	q := url.Values{}
 	if p.Arch != "" {
 		q.Set("arch", p.Arch)
 	}
-	if d != nil && d.VersionID != "" && (p.Eco == Deb || p.Eco == RPM || p.Eco == APK) {
+	if d != nil && d.VersionID != "" && osPackage {
 		q.Set("distro", d.ID+"-"+d.VersionID)
 	}
 	if p.SourceName != "" && p.SourceName != p.Name {
@@ -121,4 +145,11 @@ func (p Package) PURL(d *Distribution) string {
 		s += "?" + enc
 	}
 	return s
+}
+
+// purlEscape percent-encodes one segment of a package URL, "@" (which
+// starts an npm scope and must not be read as the version's separator)
+// and ":" included.
+func purlEscape(seg string) string {
+	return strings.NewReplacer("@", "%40", ":", "%3A").Replace(url.PathEscape(seg))
 }

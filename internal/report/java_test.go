@@ -33,8 +33,8 @@ func TestJavaIdentifiedNested(t *testing.T) {
 		`"1":[{"package_db":"srv/app.war","introduced_in":"sha256:0a","distribution_id":"","repository_ids":[],"nested":"WEB-INF/lib/commons-text-1.9.jar"}],` +
 		`"2":[{"package_db":"usr/share/java/jackson-core.jar","introduced_in":"sha256:0a","distribution_id":"","repository_ids":[]}]},` +
 		`"packages":{` +
-		`"1":{"id":"1","name":"org.apache.commons:commons-text","version":"1.9","kind":"binary","purl":"pkg:maven/org.apache.commons:commons-text@1.9","identified":"file-name"},` +
-		`"2":{"id":"2","name":"com.fasterxml.jackson.core:jackson-core","version":"2.14.1","kind":"binary","purl":"pkg:maven/com.fasterxml.jackson.core:jackson-core@2.14.1"}}}`
+		`"1":{"id":"1","name":"org.apache.commons:commons-text","version":"1.9","kind":"binary","purl":"pkg:maven/org.apache.commons/commons-text@1.9","identified":"file-name"},` +
+		`"2":{"id":"2","name":"com.fasterxml.jackson.core:jackson-core","version":"2.14.1","kind":"binary","purl":"pkg:maven/com.fasterxml.jackson.core/jackson-core@2.14.1"}}}`
 	if diff := cmp.Diff(want, string(b)); diff != "" {
 		t.Errorf("JSON (-want +got):\n%s", diff)
 	}
