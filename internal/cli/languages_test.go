@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/report"
+	"github.com/strata-scan/strata/internal/testutil"
 	"github.com/strata-scan/strata/internal/testutil/golden"
 )
 
@@ -27,6 +28,35 @@ func TestScanAppsImageAgainstPyPA(t *testing.T) {
 	}
 	golden.Check(t, filepath.Join("testdata", "golden", "bookworm-apps-pypa.tsv"), tsv(rows))
 	checkFindings(t, rows, pypaChecks)
+	t.Run("records listing versions PEP 440 rejects", func(t *testing.T) {
+		var entries []testutil.Entry
+		for _, p := range []struct{ name, version string }{
+			{"ipython", "7.0.0"}, {"nltk", "3.6.3"}, {"paramiko", "2.10.0"}, {"supervisor", "4.0.2"}, {"py", "1.11.0"},
+		} {
+			entries = append(entries, testutil.Entry{
+				Path: "usr/local/lib/python3.11/site-packages/" + p.name + "-" + p.version + ".dist-info/METADATA",
+				Body: []byte("Metadata-Version: 2.1\nName: " + p.name + "\nVersion: " + p.version + "\n"),
+			})
+		}
+		layer, err := testutil.Tar(entries...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFindings(t, findings(scanJSON(t, db, layerImage(t, "pypa-listed", false, layer))), []check{
+			// vulns/ipython/PYSEC-2023-17.yaml: "introduced 0, fixed
+			// 8.10.0"; lists 7.0.0 after "0.7.1.fix1".
+			{"ipython", "PYSEC-2023-17", "8.10.0"},
+			// "introduced 0, fixed 3.6.4"; lists "2.0.1rc2-git".
+			{"nltk", "PYSEC-2021-356", "3.6.4"},
+			// "introduced 0, fixed 2.9.3, introduced 2.10.0, fixed
+			// 2.10.1": the 2.10 branch's fix; lists "0.1-bulbasaur".
+			{"paramiko", "PYSEC-2022-166", "2.10.1"},
+			// "introduced 0, fixed 4.0.3"; lists "a3".
+			{"supervisor", "PYSEC-2019-126", "4.0.3"},
+			// "introduced 0, last_affected 1.11.0": no fix.
+			{"py", "PYSEC-2022-42969", "unfixed"},
+		})
+	})
 }
 
 // Checked by hand in the PyPA records (vulns/<package>/PYSEC-*.yaml).
@@ -38,11 +68,11 @@ var pypaChecks = []check{
 	{"requests", "PYSEC-2018-28", ""},
 	// urllib3 1.26.12, PYSEC-2023-212 (CVE-2023-45803): one range
 	// "introduced 2.0.0, fixed 2.0.7, introduced 0, fixed 1.26.18"; the
-	// record's fixed version is its first fixed event, 2.0.7.
-	{"urllib3", "PYSEC-2023-212", "2.0.7"},
+	// fix of the 1.26 branch, not the record's first fixed event (2.0.7).
+	{"urllib3", "PYSEC-2023-212", "1.26.18"},
 	// PYSEC-2023-192 (CVE-2023-43804): "introduced 2.0.0, fixed 2.0.6,
 	// introduced 0, fixed 1.26.17".
-	{"urllib3", "PYSEC-2023-192", "2.0.6"},
+	{"urllib3", "PYSEC-2023-192", "1.26.17"},
 	// PYSEC-2021-108 (CVE-2021-33503): "introduced 0, fixed 1.26.5".
 	{"urllib3", "PYSEC-2021-108", ""},
 	// certifi 2022.9.24, PYSEC-2022-42986 (CVE-2022-23491): "introduced
@@ -137,7 +167,7 @@ func TestScanMergesAliasedRecords(t *testing.T) {
 		"golang.org/x/net@0.7.0": {Updater: "osv", Record: "GHSA-2wrh-6pvc-2jm9", Range: "introduced 0, fixed 0.13.0", Comparison: "0.7.0 < 0.13.0 (fixed)",
 			Also: []report.Reason{{Updater: "osv", Record: "GO-2023-1988", Range: "introduced 0, fixed 0.13.0", Comparison: "0.7.0 < 0.13.0 (fixed)", Symbols: "symbol absent"}}},
 		"requests@2.28.1": {Updater: "osv", Record: "GHSA-j8r2-6x86-q33q", Range: "introduced 2.3.0, fixed 2.31.0", Comparison: "2.28.1 < 2.31.0 (fixed)",
-			Also: []report.Reason{{Updater: "osv", Record: "PYSEC-2023-74", Range: "listed in versions", Comparison: "2.28.1 = 2.28.1 (versions)"}}},
+			Also: []report.Reason{{Updater: "osv", Record: "PYSEC-2023-74", Range: "introduced 2.3.0, fixed 2.31.0", Comparison: "2.28.1 < 2.31.0 (fixed)"}}},
 	}
 	if diff := cmp.Diff(wantReasons, reasons); diff != "" {
 		t.Errorf("reasons (-want +got):\n%s", diff)

@@ -117,6 +117,10 @@ func decide(c version.Comparator, p strata.Package, v strata.Vulnerability, ver 
 	if !verdict.Affected {
 		return false
 	}
+	if len(verdict.Skipped) > 0 {
+		log.Debug("parts of a record not comparable, left out", "package", p.Name, "version", ver, "record", v.ID, "updater", v.Updater, "skipped", verdict.Skipped)
+	}
+	v.FixedVersion, v.State = fixFor(v, verdict)
 	res.Findings = append(res.Findings, strata.Finding{
 		Package:       p,
 		Vulnerability: v,
@@ -129,6 +133,23 @@ func decide(c version.Comparator, p strata.Package, v strata.Vulnerability, ver 
 		},
 	})
 	return false
+}
+
+// fixFor is the fixed version and state of v for the version its verdict
+// is about. The record's own (FixedVersion: its first fixed event) speak
+// for all its branches; the finding has the fix of the interval that holds
+// the installed version, and is unfixed when that interval has none (it
+// is open, or closed by last_affected) or the version is only listed,
+// whatever other branches have. A record without a fix keeps its state
+// (unfixed, won't fix, under investigation).
+func fixFor(v strata.Vulnerability, vd version.Verdict) (string, strata.State) {
+	switch {
+	case vd.Fixed != "":
+		return vd.Fixed, strata.Fixed
+	case v.State == strata.Fixed:
+		return "", strata.Unfixed
+	}
+	return "", v.State
 }
 
 // unversioned says whether a package has no version to compare: a Go

@@ -136,3 +136,63 @@ func TestMatchUnversioned(t *testing.T) {
 		t.Errorf("findings %v, skipped %d; want one, for 1.1.5, and none skipped", got.Findings, got.Skipped)
 	}
 }
+
+// A finding carries the fix of the branch that holds the installed
+// version, not the record's (its first fixed event): PYSEC-2023-192 for
+// urllib3 1.26.12 is fixed in 1.26.17, not 2.0.6. Where the installed
+// version's interval has no fix (OPEN-1 at 2.0.4: open; LAST-1 at 1.26.12:
+// closed by last_affected) the finding is unfixed, whatever fix another
+// branch has, and --ignore-unfixed leaves it out; a record's other states
+// are kept.
+func TestMatchFixOfTheBranch(t *testing.T) {
+	// The record's fixed version is its first fixed event, as the OSV
+	// updater sets it.
+	branches := func(id string, events ...strata.Event) strata.Vulnerability {
+		return strata.Vulnerability{ID: id, Updater: "osv", Eco: strata.PyPI, Package: "urllib3",
+			Ranges: []strata.Range{{Events: events}}, FixedVersion: events[1].Fixed, State: strata.Fixed}
+	}
+	src := fakeSource{
+		branches("PYSEC-2023-192", strata.Event{Introduced: "2.0.0"}, strata.Event{Fixed: "2.0.6"}, strata.Event{Introduced: "0"}, strata.Event{Fixed: "1.26.17"}),
+		branches("OPEN-1", strata.Event{Introduced: "1.26.0"}, strata.Event{Fixed: "1.26.13"}, strata.Event{Introduced: "2.0.0"}),
+		branches("LAST-1", strata.Event{Introduced: "2.0.0"}, strata.Event{Fixed: "2.0.6"}, strata.Event{Introduced: "0"}, strata.Event{LastAffected: "1.26.18"}),
+		{ID: "WONTFIX-1", Updater: "osv", Eco: strata.PyPI, Package: "urllib3", Ranges: []strata.Range{{Events: []strata.Event{{Introduced: "0"}}}}, State: strata.WontFix},
+	}
+	ir := &strata.IndexReport{Packages: []strata.Package{
+		{Name: "urllib3", Version: "1.26.12", Eco: strata.PyPI},
+		{Name: "urllib3", Version: "2.0.4", Eco: strata.PyPI},
+	}}
+	got, err := Match(context.Background(), src, ir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ Version, Vuln, Fixed string }
+	rows := func(r *Result) map[row]strata.State {
+		out := map[row]strata.State{}
+		for _, f := range r.Findings {
+			out[row{f.Package.Version, f.Vulnerability.ID, f.Vulnerability.FixedVersion}] = f.Vulnerability.State
+		}
+		return out
+	}
+	want := map[row]strata.State{
+		{"1.26.12", "PYSEC-2023-192", "1.26.17"}: strata.Fixed,
+		{"1.26.12", "OPEN-1", "1.26.13"}:         strata.Fixed,
+		{"1.26.12", "LAST-1", ""}:                strata.Unfixed,
+		{"1.26.12", "WONTFIX-1", ""}:             strata.WontFix,
+		{"2.0.4", "PYSEC-2023-192", "2.0.6"}:     strata.Fixed,
+		{"2.0.4", "OPEN-1", ""}:                  strata.Unfixed,
+		{"2.0.4", "LAST-1", "2.0.6"}:             strata.Fixed,
+		{"2.0.4", "WONTFIX-1", ""}:               strata.WontFix,
+	}
+	if diff := cmp.Diff(want, rows(got)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	wantFixed := map[row]strata.State{
+		{"1.26.12", "PYSEC-2023-192", "1.26.17"}: strata.Fixed,
+		{"1.26.12", "OPEN-1", "1.26.13"}:         strata.Fixed,
+		{"2.0.4", "PYSEC-2023-192", "2.0.6"}:     strata.Fixed,
+		{"2.0.4", "LAST-1", "2.0.6"}:             strata.Fixed,
+	}
+	if diff := cmp.Diff(wantFixed, rows(got.Filter(strata.Unknown, true))); diff != "" {
+		t.Errorf("Filter(ignore unfixed) (-want +got):\n%s", diff)
+	}
+}

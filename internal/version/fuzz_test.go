@@ -69,3 +69,43 @@ func transitive(ab, bx int) (int, bool) {
 	}
 	return 0, false
 }
+
+// FuzzAffected evaluates one range of up to four events (kinds taken two
+// bits each from kinds: introduced, fixed, last_affected, limit) and a
+// listed version with the Deb comparator: no panic, and an affected
+// verdict's fix is one of the range's fixed events, above v.
+func FuzzAffected(f *testing.F) {
+	// introduced 2.0.0, fixed 2.0.6, introduced 0, fixed 1.26.17 (PYSEC-2023-192).
+	f.Add("1.26.12", "2.0.0", "2.0.6", "0", "1.26.17", uint8(0b01_00_01_00), "a3")
+	f.Add("1.2", "0", "1.4", "2.0", "2.3", uint8(0b01_00_10_00), "1.2")
+	f.Add("1.9", "0", "2.0", "3.0", "*", uint8(0b11_11_00_00), "x")
+	c := version.Deb{}
+	f.Fuzz(func(t *testing.T, v, a, b, x, y string, kinds uint8, listed string) {
+		var r strata.Range
+		fixes := map[string]bool{}
+		for i, s := range []string{a, b, x, y} {
+			var e strata.Event
+			switch kinds >> (2 * i) & 3 {
+			case 0:
+				e.Introduced = s
+			case 1:
+				e.Fixed, fixes[s] = s, s != ""
+			case 2:
+				e.LastAffected = s
+			default:
+				e.Limit = s
+			}
+			r.Events = append(r.Events, e)
+		}
+		vd, err := version.Affected(c, []strata.Range{r}, []string{listed}, v)
+		if err != nil || vd.Fixed == "" {
+			return
+		}
+		if !vd.Affected || !fixes[vd.Fixed] {
+			t.Fatalf("Affected(%q) = %+v: a fix but not affected, or not a fixed event of %v", v, vd, r.Events)
+		}
+		if n, err := c.Compare(v, vd.Fixed); err != nil || n >= 0 {
+			t.Fatalf("Affected(%q) = %+v: fix not above v (%d, %v)", v, vd, n, err)
+		}
+	})
+}

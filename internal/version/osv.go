@@ -18,12 +18,24 @@ type Verdict struct {
 	Range string
 	// Comparison is the comparison that decided: "1.2-1 < 1.2-3 (fixed)".
 	Comparison string
+	// Fixed is, when a range decided that v is affected, the fixed event
+	// that ends the interval holding v: the smallest fixed version above
+	// v in that range. It is empty when that interval has no fix (it is
+	// open, or closed by last_affected), whatever fix other intervals
+	// have, and when v is affected only by being listed in versions.
+	Fixed string
+	// Skipped says what the comparator rejected and was left out of the
+	// evaluation before it decided: a range with an event it rejects
+	// ("range 1 (introduced 0, fixed a3): fixed a3: …"), or a listed
+	// version ("versions: …"), which cannot equal the version that it
+	// accepts.
+	Skipped []string
 }
 
-// Affected evaluates OSV semantics: v is affected if it is listed in
-// versions or falls in any range (introduced <= v < fixed, or introduced <=
-// v <= last_affected, and v < limit when a limit is given; introduced "0" =
-// from the beginning; events sorted by the comparator). An unfixed range
+// Affected evaluates OSV semantics: v is affected if it falls in any range
+// (introduced <= v < fixed, or introduced <= v <= last_affected, and v <
+// limit when a limit is given; introduced "0" = from the beginning; events
+// sorted by the comparator) or is listed in versions. An unfixed range
 // (introduced only) affects every version from introduced.
 //
 // Each range is evaluated as the OSV schema's algorithm does: its events,
@@ -32,38 +44,91 @@ type Verdict struct {
 // event at or below v making it affected and a fixed event at or below v,
 // or a last_affected event below v, making it unaffected. A range with
 // limit events affects only versions below at least one limit ("*" is no
-// limit). When v is affected by no range, the verdict names the first
-// range and why it did not affect v. An invalid event (none or several
-// fields set) or a version the comparator rejects is an error.
+// limit). The first range that affects v decides, and gives the fix of v's
+// interval (Verdict.Fixed); when none does, a listed version equal to v
+// does. When nothing affects v, the verdict names the first range and why
+// it did not affect v.
+//
+// As in the schema's algorithm, the ranges and the list are evaluated
+// independently. A range with an event version the comparator rejects
+// cannot be evaluated; the other ranges and the list still are. A listed
+// version the comparator rejects is skipped: it is not v as written, which
+// the comparator accepts. Verdict.Skipped says what was left out. It is an
+// error when nothing affects v and a range could not be evaluated (it
+// might have), when an event is invalid (none or several fields set), and
+// when the comparator rejects v and versions does not list it as written.
 func Affected(c Comparator, ranges []strata.Range, versions []string, v string) (Verdict, error) {
-	for _, lv := range versions {
-		eq, err := equal(c, v, lv)
-		if err != nil {
-			return Verdict{}, fmt.Errorf("versions: %w", err)
+	if _, err := c.Compare(v, v); err != nil {
+		if slices.Contains(versions, v) {
+			return listed(v, v), nil
 		}
-		if eq {
-			return Verdict{Affected: true, Range: "listed in versions", Comparison: v + " = " + lv + " (versions)"}, nil
-		}
+		return Verdict{}, err
+	}
+	flat, err := flattenAll(ranges)
+	if err != nil {
+		return Verdict{}, err
 	}
 	var first Verdict
-	for i, r := range ranges {
-		vd, err := evalRange(c, r, v)
+	var skipped []string
+	var unusable []error
+	for i, events := range flat {
+		vd, err := evalRange(c, events, v)
 		if err != nil {
-			return Verdict{}, fmt.Errorf("range %d (%s): %w", i, vd.Range, err)
+			err = fmt.Errorf("range %d (%s): %w", i, vd.Range, err)
+			skipped, unusable = append(skipped, err.Error()), append(unusable, err)
+			continue
 		}
 		if vd.Affected {
+			vd.Skipped = skipped
 			return vd, nil
 		}
-		if i == 0 {
+		if i == 0 { // used only when every range could be evaluated
 			first = vd
 		}
 	}
+	lv, ok, rejected := inVersions(c, versions, v)
+	skipped = append(skipped, rejected...)
+	switch {
+	case ok:
+		first = listed(v, lv)
+	case len(unusable) > 0:
+		return Verdict{}, errors.Join(unusable...)
+	}
+	first.Skipped = skipped
 	return first, nil
 }
 
-func equal(c Comparator, a, b string) (bool, error) {
-	n, err := c.Compare(a, b)
-	return n == 0, err
+// inVersions finds v in versions with the comparator, and says which
+// listed versions it rejected.
+func inVersions(c Comparator, versions []string, v string) (lv string, ok bool, rejected []string) {
+	for _, lv := range versions {
+		n, err := c.Compare(v, lv)
+		switch {
+		case err != nil:
+			rejected = append(rejected, "versions: "+err.Error())
+		case n == 0:
+			return lv, true, rejected
+		}
+	}
+	return "", false, rejected
+}
+
+// listed is the verdict for v listed in versions as lv.
+func listed(v, lv string) Verdict {
+	return Verdict{Affected: true, Range: "listed in versions", Comparison: v + " = " + lv + " (versions)"}
+}
+
+// flattenAll flattens each range; an invalid event in any of them is an
+// error, the record being malformed.
+func flattenAll(ranges []strata.Range) ([][]event, error) {
+	flat := make([][]event, len(ranges))
+	for i, r := range ranges {
+		var err error
+		if flat[i], err = flatten(r); err != nil {
+			return nil, fmt.Errorf("range %d (%s): %w", i, describe(flat[i]), err)
+		}
+	}
+	return flat, nil
 }
 
 // event is one range event, flattened, with v compared to it.
@@ -75,12 +140,10 @@ type event struct {
 
 func (e event) String() string { return e.kind + " " + e.version }
 
-func evalRange(c Comparator, r strata.Range, v string) (Verdict, error) {
-	events, err := flatten(r)
+// evalRange evaluates one range's flattened events for v.
+func evalRange(c Comparator, events []event, v string) (Verdict, error) {
 	vd := Verdict{Range: describe(events)}
-	if err != nil {
-		return vd, err
-	}
+	var err error
 	for i := range events {
 		if events[i].cmp, err = compareToEvent(c, v, events[i]); err != nil {
 			return vd, fmt.Errorf("%s: %w", events[i], err)
@@ -127,12 +190,11 @@ func describe(events []event) string {
 	return strings.Join(words, ", ")
 }
 
+// compareToEvent compares v, which the comparator accepts, with e's
+// version.
 func compareToEvent(c Comparator, v string, e event) (int, error) {
 	switch {
 	case e.isZero():
-		if _, err := c.Compare(v, v); err != nil {
-			return 0, err
-		}
 		return 1, nil
 	case e.kind == "limit" && e.version == "*":
 		return -1, nil
@@ -188,7 +250,9 @@ func boolRank(b bool) int {
 }
 
 // decide walks the sorted events as the OSV algorithm does and explains the
-// outcome.
+// outcome. When v is affected, the first fixed or last_affected event
+// above the introduced event that decided ends v's interval: a fixed one
+// is v's fix.
 func decide(vd Verdict, events []event, v string) Verdict {
 	last := -1 // the last event that set the state
 	for i, e := range events {
@@ -215,6 +279,7 @@ func decide(vd Verdict, events []event, v string) Verdict {
 		switch u.kind {
 		case "fixed":
 			vd.Comparison = v + " < " + u.version + " (fixed)"
+			vd.Fixed = u.version
 			return vd
 		case "last_affected":
 			vd.Comparison = v + " <= " + u.version + " (last_affected)"

@@ -147,3 +147,21 @@ func TestParseYAMLVersions(t *testing.T) {
 		t.Errorf("versions (-want +got):\n%s", diff)
 	}
 }
+
+// YAML records' last_affected and limit events are read (PYSEC-2022-42969,
+// py: "introduced 0, last_affected 1.11.0").
+func TestParseYAMLEvents(t *testing.T) {
+	doc := "id: PYSEC-0\naffected:\n- package: {ecosystem: PyPI, name: py}\n  ranges:\n  - type: ECOSYSTEM\n" +
+		"    events:\n    - introduced: '0'\n    - last_affected: '1.11.0'\n    - limit: '2.0'\n"
+	vs, err := osv.Updater{}.Parse(context.Background(), "x.yaml", strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 {
+		t.Fatalf("%d records, want 1", len(vs))
+	}
+	want := []strata.Range{{Events: []strata.Event{{Introduced: "0"}, {LastAffected: "1.11.0"}, {Limit: "2.0"}}}}
+	if diff := cmp.Diff(want, vs[0].Ranges); diff != "" {
+		t.Errorf("ranges (-want +got):\n%s", diff)
+	}
+}

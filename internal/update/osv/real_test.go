@@ -9,6 +9,7 @@ import (
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/update"
 	"github.com/strata-scan/strata/internal/update/osv"
+	"github.com/strata-scan/strata/internal/version"
 )
 
 const feeds = "../../../../shared/data/feeds/osv/"
@@ -102,4 +103,69 @@ func TestRealGoSymbols(t *testing.T) {
 			}
 		})
 	}
+}
+
+// PyPA records evaluated for versions checked by hand in their YAML
+// (vulns/<package>/<id>.yaml). The first four list versions PEP 440
+// rejects ("7.0.0" beside "0.7.1.fix1", "2.0.1rc2-git", "0.1-bulbasaur",
+// "a3"), which once made the whole record an error; paramiko's and
+// urllib3's have two branches, each with its fix; py's interval ends at
+// last_affected (no fix). And every version a record lists that PEP 440
+// accepts is affected, in the 28 records that list versions it rejects
+// too.
+func TestRealPyPAVerdicts(t *testing.T) {
+	got, _ := parseFeed(t, feeds+"pypi/pypa-advisory-database.tar.gz")
+	const (
+		paramiko = "introduced 0, fixed 2.9.3, introduced 2.10.0, fixed 2.10.1"
+		urllib3  = "introduced 2.0.0, fixed 2.0.6, introduced 0, fixed 1.26.17"
+	)
+	tests := []struct {
+		id, pkg, v               string
+		rng, comparison, fixedIn string
+	}{
+		{"PYSEC-2023-17", "ipython", "7.0.0", "introduced 0, fixed 8.10.0", "7.0.0 < 8.10.0 (fixed)", "8.10.0"},
+		{"PYSEC-2021-356", "nltk", "3.6.3", "introduced 0, fixed 3.6.4", "3.6.3 < 3.6.4 (fixed)", "3.6.4"},
+		{"PYSEC-2019-126", "supervisor", "4.0.2", "introduced 0, fixed 4.0.3", "4.0.2 < 4.0.3 (fixed)", "4.0.3"},
+		{"PYSEC-2022-166", "paramiko", "2.9.2", paramiko, "2.9.2 < 2.9.3 (fixed)", "2.9.3"},
+		{"PYSEC-2022-166", "paramiko", "2.10.0", paramiko, "2.10.0 < 2.10.1 (fixed)", "2.10.1"},
+		{"PYSEC-2023-192", "urllib3", "1.26.12", urllib3, "1.26.12 < 1.26.17 (fixed)", "1.26.17"},
+		{"PYSEC-2023-212", "urllib3", "1.26.12", "introduced 2.0.0, fixed 2.0.7, introduced 0, fixed 1.26.18", "1.26.12 < 1.26.18 (fixed)", "1.26.18"},
+		{"PYSEC-2022-42969", "py", "1.11.0", "introduced 0, last_affected 1.11.0", "1.11.0 <= 1.11.0 (last_affected)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id+" "+tt.pkg+" "+tt.v, func(t *testing.T) {
+			rec, ok := got[(&strata.Vulnerability{ID: tt.id, Eco: strata.PyPI, Package: tt.pkg}).Key()]
+			if !ok {
+				t.Fatalf("no record %s for %s", tt.id, tt.pkg)
+			}
+			vd, err := version.Affected(version.PEP440{}, rec.Ranges, rec.Versions, tt.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := version.Verdict{Affected: true, Range: tt.rng, Comparison: tt.comparison, Fixed: tt.fixedIn}
+			if diff := cmp.Diff(want, vd); diff != "" {
+				t.Errorf("Affected(%s) (-want +got):\n%s", tt.v, diff)
+			}
+		})
+	}
+	t.Run("listed versions", func(t *testing.T) {
+		c := version.PEP440{}
+		withRejected := 0
+		for _, rec := range got {
+			rejected := false
+			for _, lv := range rec.Versions {
+				if _, err := c.Compare(lv, lv); err != nil {
+					rejected = true
+					continue
+				}
+				if vd, err := version.Affected(c, rec.Ranges, rec.Versions, lv); err != nil || !vd.Affected {
+					t.Errorf("%s %s: listed %s: affected %v, error %v; want affected", rec.ID, rec.Package, lv, vd.Affected, err)
+				}
+			}
+			withRejected += b2i(rejected)
+		}
+		if withRejected != 28 {
+			t.Errorf("%d records list versions PEP 440 rejects, want 28", withRejected)
+		}
+	})
 }

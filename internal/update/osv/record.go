@@ -55,8 +55,17 @@ type affected struct {
 }
 
 type osvRange struct {
-	Type   string         `json:"type" yaml:"type"`
-	Events []strata.Event `json:"events" yaml:"events"`
+	Type   string     `json:"type" yaml:"type"`
+	Events []osvEvent `json:"events" yaml:"events"`
+}
+
+// osvEvent is a strata.Event as a record writes it, named for YAML too
+// (yaml.v3 would read last_affected as "lastaffected").
+type osvEvent struct {
+	Introduced   string `json:"introduced" yaml:"introduced"`
+	Fixed        string `json:"fixed" yaml:"fixed"`
+	LastAffected string `json:"last_affected" yaml:"last_affected"`
+	Limit        string `json:"limit" yaml:"limit"`
 }
 
 type reference struct {
@@ -220,15 +229,23 @@ func packageName(eco strata.Ecosystem, name string) string {
 func affectedRanges(rs []osvRange) []strata.Range {
 	var out []strata.Range
 	for _, r := range rs {
-		if r.Type == "SEMVER" || r.Type == "ECOSYSTEM" {
-			out = append(out, strata.Range{Events: r.Events})
+		if r.Type != "SEMVER" && r.Type != "ECOSYSTEM" {
+			continue
 		}
+		events := make([]strata.Event, len(r.Events))
+		for i, e := range r.Events {
+			events[i] = strata.Event(e)
+		}
+		out = append(out, strata.Range{Events: events})
 	}
 	return out
 }
 
 // setState sets FixedVersion to the first fixed event and the state to
-// Fixed when there is one, Unfixed otherwise.
+// Fixed when there is one, Unfixed otherwise. That describes the record
+// (a fix exists), not a version of a record with several branches: the
+// matcher gives each finding the fix of the branch holding the installed
+// version (version.Verdict.Fixed).
 func setState(v *strata.Vulnerability) {
 	v.FixedVersion, v.State = "", strata.Unfixed
 	for _, r := range v.Ranges {
