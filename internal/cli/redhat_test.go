@@ -3,11 +3,16 @@ package cli
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/store/sqlite"
 	"github.com/strata-scan/strata/internal/testutil"
 	"github.com/strata-scan/strata/internal/testutil/golden"
 )
@@ -120,5 +125,67 @@ func TestScanRHELAgainstVEX(t *testing.T) {
 			golden.Check(t, filepath.Join("testdata", "golden", "rhel"+tt.release+"-vex.tsv"), tsv(rows))
 			checkFindings(t, rows, tt.checks)
 		})
+	}
+}
+
+// A VEX document whose every status is known_not_affected (Samba's
+// CVE-2023-4154 and CVE-2023-42670) is a valid location of the redhat
+// feed: it loads, with no record, replacing what the feed held. An empty
+// file, or JSON that is no CSAF document, is still refused and changes
+// nothing.
+func TestUpdateRedHatNotAffected(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "strata.db")
+	vex := sharedPath(t, "feeds/redhat/csaf-vex")
+	out := mustRun(t, "update", "--db", db, "--source", "redhat="+filepath.Join(vex, "cve-2024-0727-openssl.json"))
+	if want := "redhat: 31 records (31 added, 0 removed)\n"; !strings.HasPrefix(out, want) {
+		t.Errorf("openssl document: %q, want it to start with %q", out, want)
+	}
+	out = mustRun(t, "update", "--db", db, "--source", "redhat="+filepath.Join(vex, "cve-2023-4154.json"),
+		"--source", "redhat="+filepath.Join(vex, "cve-2023-42670.json"))
+	if want := "redhat: 0 records (0 added, 31 removed)\n"; !strings.HasPrefix(out, want) {
+		t.Errorf("not-affected documents: %q, want it to start with %q", out, want)
+	}
+	dir := t.TempDir()
+	empty, notCSAF := filepath.Join(dir, "empty.json"), filepath.Join(dir, "other.json")
+	testutil.WriteFile(t, empty, nil)
+	testutil.WriteFile(t, notCSAF, []byte(`{"vulnerabilities": []}`))
+	for loc, want := range map[string]string{
+		empty:   "update redhat: " + empty + ": no records of the redhat feed found in it\n",
+		notCSAF: "update redhat: redhat: parse " + notCSAF + ": not a CSAF document (no document.tracking.id)\n",
+	} {
+		_, errOut, code := run(t, "update", "--db", db, "--source", "redhat="+loc)
+		if code != 1 || !strings.HasPrefix(errOut, want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1, %q", loc, code, errOut, want)
+		}
+	}
+}
+
+// under_investigation, from a CSAF document (testdata's cve-2026-2673
+// with its known_affected list renamed under_investigation) to the stored
+// records and the JSON report of a RHEL 9 image holding openssl-libs and
+// openssl-fips-provider (which the document lists for RHEL 9).
+func TestUnderInvestigationVEX(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "strata.db")
+	mustRun(t, "update", "--db", db, "--source", "redhat=../update/redhat/testdata/cve-2026-2673-under-investigation.json.gz")
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := st.Vulnerabilities(context.Background(), strata.RPM, "rhel:9", []string{"openssl-libs"})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].ID != "CVE-2026-2673" || vs[0].State != strata.UnderInvestigation || vs[0].FixedVersion != "" {
+		t.Errorf("stored rhel:9 openssl-libs records %+v, want CVE-2026-2673 under-investigation, no fix", vs)
+	}
+	img := rpmImage(t, "rhel9", sharedPath(t, "os-release/claircore/rhel/releasefiles/9/etc/os-release"),
+		filepath.Join("testdata", "rpm", "rhel9.rpmdb.sqlite.gz"), "var/lib/rpm/rpmdb.sqlite")
+	want := []finding{
+		{"openssl-fips-provider", "3.0.7-2.el9", "openssl-fips-provider", "3.0.7-2.el9", "CVE-2026-2673", "", "under-investigation", "Low"},
+		{"openssl-libs", "1:3.0.7-24.el9", "openssl", "1:3.0.7-24.el9", "CVE-2026-2673", "", "under-investigation", "Low"},
+	}
+	if diff := cmp.Diff(want, findings(scanJSON(t, db, img))); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }

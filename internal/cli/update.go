@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/notify"
@@ -15,7 +16,9 @@ import (
 	"github.com/strata-scan/strata/internal/update/updaters"
 )
 
-const updateHelp = `Usage: strata update [flags] [FEED…]
+// updateHelp ends with a paragraph naming every feed of updaters.Feeds
+// and what its --source locations may be.
+var updateHelp = `Usage: strata update [flags] [FEED…]
 
 Loads vulnerability feeds into the store. Each feed's records replace its
 previous ones in one transaction; a feed that fails leaves its previous
@@ -33,16 +36,36 @@ After the feeds, the notifications of what changed are recorded (see
 vulnerabilities affect M indexed images". A feed's first update is its
 baseline and notifies nothing.
 
-Feeds: debian (security tracker JSON, or the DSA/DLA/DTSA lists), ubuntu
-(Ubuntu CVE Tracker files), alpine (Alpine secdb main/community files,
-JSON or YAML; Wolfi's and Chainguard's security.json), osv (OSV records
-for Go, PyPI, npm and Maven: JSON or YAML files, directories, tarballs or
-zip dumps; also Ubuntu's own OSV records, an alternative to the ubuntu
-feed, read when a --source names them), nvd (NVD CVE API 2.0 pages or
-JSON 1.1 feeds: CVSS scores and CWEs shown beside findings; without
---source the API is read whole once, then only the CVEs modified since,
-with the API key in $STRATA_NVD_API_KEY when set).
-`
+` + feedsHelp(updaters.Feeds())
+
+// helpWidth is the width the Feeds paragraph is wrapped to, as the rest
+// of the help text is.
+const helpWidth = 74
+
+// feedsHelp is the paragraph "Feeds: NAME (what --source accepts), …."
+// wrapped to helpWidth.
+func feedsHelp(feeds []updaters.Feed) string {
+	var parts []string
+	for _, f := range feeds {
+		parts = append(parts, f.Updater.Name()+" ("+f.Accepts+")")
+	}
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields("Feeds: " + strings.Join(parts, ", ") + ".") {
+		switch {
+		case i == 0:
+		case line+1+utf8.RuneCountInString(w) > helpWidth:
+			b.WriteByte('\n')
+			line = 0
+		default:
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += utf8.RuneCountInString(w)
+	}
+	return b.String() + "\n"
+}
 
 // sourceFlags collects repeated --source NAME=LOCATION flags.
 type sourceFlags map[string][]string

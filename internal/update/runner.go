@@ -180,8 +180,11 @@ func (r *Runner) updated(ctx context.Context, updater string, diff *strata.Updat
 
 // fetch reads one location and appends its parsed records to vulns. A
 // location that yields no record at all (an empty file, the wrong kind of
-// file, a tarball without the feed's documents) is an error: replacing a
-// feed's records with nothing must never happen by mistake.
+// file, a tarball without the feed's documents, records of ecosystems
+// strata does not read) is an error: replacing a feed's records with
+// nothing must never happen by mistake. A location whose documents say
+// that their vulnerabilities affect nothing (Skipped.NotAffected) is no
+// mistake: it yields no record, and the feed holds none of it.
 func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerprint, vulns *[]strata.Vulnerability) (Fingerprint, error) {
 	before := len(*vulns)
 	var skipped Skipped
@@ -197,12 +200,13 @@ func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerpr
 		*vulns = append(*vulns, vs...)
 		return nil
 	})
+	none := err == nil && len(*vulns) == before && len(skipped.NotAffected) == 0
 	switch {
-	case err == nil && len(*vulns) == before && skipped.Records > 0:
+	case none && skipped.Records > 0:
 		err = fmt.Errorf("%s: no records of the %s feed found in it: %w", loc, u.Name(), &skipped)
-	case err == nil && len(*vulns) == before:
+	case none:
 		err = fmt.Errorf("%s: no records of the %s feed found in it", loc, u.Name())
-	case err == nil && skipped.Records > 0:
+	case err == nil && !skipped.empty():
 		r.logger().Info("records skipped", "updater", u.Name(), "location", loc, "skipped", skipped.Error())
 	}
 	if err != nil && !errors.Is(err, ErrUnchanged) {

@@ -34,41 +34,71 @@ type Updater interface {
 	// "archive.tar.gz:active/CVE-2020-1234"); the updater uses it for error
 	// messages and may skip documents that are not part of the feed by
 	// returning nil, nil. A malformed document is an error naming name and
-	// the line or record. A document of records of ecosystems the updater
-	// does not read may give a *Skipped error, which is no failure.
+	// the line or record. A document of the feed that yields no record (its
+	// records are of ecosystems the updater does not read, or it says that
+	// no package is affected) may give a *Skipped error, which is no
+	// failure.
 	Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error)
 }
 
-// Skipped is the error Parse returns for a document whose records are all
-// of ecosystems the updater does not read. It is no failure: the runner
-// goes on, and names what it skipped when a location yields no record.
+// Skipped is the error Parse returns for a document of the feed that
+// yields no record: its records are all of ecosystems the updater does not
+// read, or its vulnerabilities affect no package it names (Red Hat's
+// documents whose every status is "known_not_affected"). It is no failure:
+// the runner goes on. A location that yields no record is refused, naming
+// what was skipped, unless a document said that nothing is affected: that
+// is the feed's word, and the location is read as holding no record.
 type Skipped struct {
-	Records    int      // records skipped
+	Records    int      // records skipped as of unsupported ecosystems
 	Ecosystems []string // their ecosystems, as the feed names them, sorted
+	// NotAffected are the vulnerabilities that affect no package, sorted.
+	NotAffected []string
 }
 
-// maxNamed bounds the ecosystems a Skipped error names.
+// maxNamed bounds the ecosystems and vulnerabilities a Skipped error
+// names.
 const maxNamed = 10
 
 func (s *Skipped) Error() string {
-	names := s.Ecosystems
+	var parts []string
+	if s.Records > 0 {
+		parts = append(parts, fmt.Sprintf("%d records of unsupported ecosystems: %s", s.Records, names(s.Ecosystems)))
+	}
+	if n := len(s.NotAffected); n > 0 {
+		what := "vulnerabilities that affect"
+		if n == 1 {
+			what = "vulnerability that affects"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s no package: %s", n, what, names(s.NotAffected)))
+	}
+	return "skipped " + strings.Join(parts, "; ")
+}
+
+// names joins the first maxNamed of names and says how many more there are.
+func names(names []string) string {
 	more := ""
 	if len(names) > maxNamed {
 		names, more = names[:maxNamed], fmt.Sprintf(" and %d more", len(names)-maxNamed)
 	}
-	return fmt.Sprintf("skipped %d records of unsupported ecosystems: %s%s", s.Records, strings.Join(names, ", "), more)
+	return strings.Join(names, ", ") + more
 }
 
-// add counts the records of o as skipped too.
+// add counts what o skipped too.
 func (s *Skipped) add(o *Skipped) {
 	s.Records += o.Records
-	for _, e := range o.Ecosystems {
-		if !slices.Contains(s.Ecosystems, e) {
-			s.Ecosystems = append(s.Ecosystems, e)
-		}
-	}
-	slices.Sort(s.Ecosystems)
+	s.Ecosystems = union(s.Ecosystems, o.Ecosystems)
+	s.NotAffected = union(s.NotAffected, o.NotAffected)
 }
+
+// union is the sorted set of the strings of a and b.
+func union(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// empty says whether nothing was skipped.
+func (s *Skipped) empty() bool { return s.Records == 0 && len(s.NotAffected) == 0 }
 
 // Incremental is an Updater whose upstream can also be read as the changes
 // since an earlier run (NVD's lastModified windows, Red Hat's changes.csv

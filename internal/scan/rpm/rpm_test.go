@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/rpm/rpmdb"
 	"github.com/strata-scan/strata/internal/scan/scantest"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // shared holds the larger real databases.
@@ -44,23 +47,35 @@ func readDB(t testing.TB, name string) []byte {
 	return b
 }
 
+// fields renders h as rpm -qa --qf
+// '%{NAME}|%{EPOCHNUM}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SOURCERPM}' does.
+func fields(h *rpmdb.Header) string {
+	epoch := h.Epoch
+	if epoch == "" {
+		epoch = "0"
+	}
+	return strings.Join([]string{h.Name, epoch, h.Version, h.Release, h.Arch, h.SourceRPM}, "|")
+}
+
 // qa renders headers as rpm -qa --qf
 // '%{NAME}|%{EPOCHNUM}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SOURCERPM}|%{MODULARITYLABEL}'
 // does, sorted.
 func qa(hs []*rpmdb.Header) []string {
 	var out []string
 	for _, h := range hs {
-		epoch, module := h.Epoch, h.ModularityLabel
-		if epoch == "" {
-			epoch = "0"
-		}
+		module := h.ModularityLabel
 		if module == "" {
 			module = "(none)"
 		}
-		out = append(out, strings.Join([]string{h.Name, epoch, h.Version, h.Release, h.Arch, h.SourceRPM, module}, "|"))
+		out = append(out, fields(h)+"|"+module)
 	}
 	slices.Sort(out)
 	return out
+}
+
+// lines splits a testdata listing into its lines.
+func lines(b []byte) []string {
+	return strings.Split(strings.TrimSpace(string(b)), "\n")
 }
 
 // The SQLite database of CBL-Mariner 2.0 reads as rpm itself lists it.
@@ -69,7 +84,7 @@ func TestSQLiteAgainstRPM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.Split(strings.TrimSpace(string(readDB(t, "testdata/cbl-mariner-2.0.rpm-qa.txt"))), "\n")
+	want := lines(readDB(t, "testdata/cbl-mariner-2.0.rpm-qa.txt"))
 	if len(hs) != 129 {
 		t.Errorf("%d headers, want 129", len(hs))
 	}
@@ -78,17 +93,101 @@ func TestSQLiteAgainstRPM(t *testing.T) {
 	}
 }
 
-// The NDB database of SLE 15 BCI reads as rpm lists its headers (rpm
-// read the header blobs that rpmdb.NDB took out of the file: see
-// testdata/PROVENANCE).
-func TestNDBAgainstRPM(t *testing.T) {
+// The NDB database of SLE 15 BCI reads as rpm listed it on the SLE 15
+// BCI system it came from: go-rpmdb's expected list for this very file
+// (testdata/sle15-bci.go-rpmdb.txt: rpm -qa in database order, with the
+// package's size, license and vendor, which strata does not read), in
+// the same order.
+func TestNDBAgainstGoRPMDB(t *testing.T) {
 	hs, err := headers("usr/lib/sysimage/rpm/Packages.db", readDB(t, shared+"/ndb/sle15-bci.Packages.db.gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.Split(strings.TrimSpace(string(readDB(t, "testdata/sle15-bci.rpm-qa.txt"))), "\n")
+	var want, got []string
+	for _, l := range lines(readDB(t, "testdata/sle15-bci.go-rpmdb.txt")) {
+		f := strings.Split(l, "|")
+		want = append(want, strings.Join(f[:6], "|"))
+	}
+	for _, h := range hs {
+		got = append(got, fields(h))
+	}
+	if len(got) != 35 {
+		t.Errorf("%d headers, want 35", len(got))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-go-rpmdb +got):\n%s", diff)
+	}
+}
+
+// The header blobs that rpmdb.NDB takes out of the SLE 15 BCI database
+// parse as rpm parses them (rpm read the same blobs: see
+// testdata/PROVENANCE). This checks the header parser, not the NDB
+// reader: TestNDBAgainstGoRPMDB does that.
+func TestNDBHeadersAgainstRPM(t *testing.T) {
+	hs, err := headers("usr/lib/sysimage/rpm/Packages.db", readDB(t, shared+"/ndb/sle15-bci.Packages.db.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := lines(readDB(t, "testdata/sle15-bci.rpm-qa.txt"))
 	if diff := cmp.Diff(want, qa(hs)); diff != "" {
 		t.Errorf("(-rpm -qa +got):\n%s", diff)
+	}
+}
+
+// Packages that other readers list, read from the SQLite and Berkeley DB
+// samples: go-rpmdb's curl of CBL-Mariner 2.0, osv-scalibr's hello of
+// the epoch sample, and rpm's own listing of the RHEL 8 libuuid database
+// (no other reader lists that file; TestBerkeleyDBAgainstRPM runs rpm
+// again when it is installed).
+func TestAgainstOtherReaders(t *testing.T) {
+	tests := []struct{ file, db, want string }{
+		// knqyf263/go-rpmdb pkg/testdata/cbl-mariner-2.0/curl.json @cee58d9 (Epoch null).
+		{shared + "/sqlite/cbl-mariner-2.0.rpmdb.sqlite.gz", "var/lib/rpm/rpmdb.sqlite", "curl|0|7.76.0|6.cm2|x86_64|curl-7.76.0-6.cm2.src.rpm"},
+		// google/osv-scalibr extractor/filesystem/os/rpm/rpm_test.go @0374099 ("custom rpm").
+		{"rpmdb/testdata/epoch.Packages", "var/lib/rpm/Packages", "hello|1|0.0.1|rls|x86_64|hello-0.0.1-rls.src.rpm"},
+		// rpm 4.18.0 -qa with the bdb_ro backend.
+		{"rpmdb/testdata/libuuid.Packages", "var/lib/rpm/Packages", "libuuid|0|2.32.1|42.el8_8|x86_64|util-linux-2.32.1-42.el8_8.src.rpm"},
+	}
+	for _, tt := range tests {
+		hs, err := headers(tt.db, readDB(t, tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		name, _, _ := strings.Cut(tt.want, "|")
+		var got []string
+		for _, h := range hs {
+			if h.Name == name {
+				got = append(got, fields(h))
+			}
+		}
+		if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.file, diff)
+		}
+	}
+}
+
+// rpm, when installed with its read-only Berkeley DB backend (Debian's
+// rpm 4.18 has it), lists the Berkeley DB samples as strata reads them.
+func TestBerkeleyDBAgainstRPM(t *testing.T) {
+	if _, err := exec.LookPath("rpm"); err != nil {
+		t.Skip("rpm not installed")
+	}
+	for _, name := range []string{"rpmdb/testdata/libuuid.Packages", "rpmdb/testdata/epoch.Packages"} {
+		b := readDB(t, name)
+		dir := t.TempDir()
+		testutil.WriteFile(t, filepath.Join(dir, "Packages"), b)
+		out, err := exec.Command("rpm", "--dbpath", dir, "--define", "_db_backend bdb_ro", "-qa", "--qf",
+			"%{NAME}|%{EPOCHNUM}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SOURCERPM}|%{MODULARITYLABEL}\n").Output()
+		if err != nil {
+			t.Skipf("rpm cannot read Berkeley DB: %v", err)
+		}
+		hs, err := headers("var/lib/rpm/Packages", b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(lines(out), qa(hs)); diff != "" {
+			t.Errorf("%s (-rpm -qa +got):\n%s", name, diff)
+		}
 	}
 }
 
@@ -96,7 +195,8 @@ func TestNDBAgainstRPM(t *testing.T) {
 // to SQLite) gives the same packages. No NDB file has the content of
 // another sample: the one real NDB database (SLE 15) has no Berkeley DB
 // or SQLite counterpart, and Debian's rpm, which made the SQLite copies,
-// cannot write NDB; TestNDBAgainstRPM checks it against rpm instead.
+// cannot write NDB; TestNDBAgainstGoRPMDB checks it against what rpm
+// listed on the system it came from instead.
 func TestFormatsAgree(t *testing.T) {
 	tests := []struct {
 		name string

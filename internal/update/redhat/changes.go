@@ -110,13 +110,7 @@ func (u Updater) full(ctx context.Context, client *http.Client) (*update.Changes
 		return nil, err
 	}
 	byID := map[string][]strata.Vulnerability{}
-	_, err = update.Fetch(ctx, client, u.base()+name, "", func(d update.Document) error {
-		vs, err := u.Parse(ctx, d.Name, d.Body)
-		for _, v := range vs {
-			byID[v.ID] = append(byID[v.ID], v)
-		}
-		return err
-	})
+	_, err = update.Fetch(ctx, client, u.base()+name, "", u.collect(ctx, byID))
 	if err != nil {
 		return nil, fmt.Errorf("redhat: %w", err)
 	}
@@ -233,16 +227,26 @@ func (u Updater) read(ctx context.Context, client *http.Client, events map[strin
 		if events[p].deleted {
 			continue
 		}
-		_, err := update.Fetch(ctx, client, u.base()+p, "", func(d update.Document) error {
-			vs, err := u.Parse(ctx, d.Name, d.Body)
-			for _, v := range vs {
-				byID[v.ID] = append(byID[v.ID], v)
-			}
-			return err
-		})
+		_, err := update.Fetch(ctx, client, u.base()+p, "", u.collect(ctx, byID))
 		if err != nil {
 			return nil, fmt.Errorf("redhat: %w", err)
 		}
 	}
 	return byID, nil
+}
+
+// collect parses the documents it is handed and adds their records to
+// byID. A document whose CVE affects no package (an *update.Skipped) adds
+// none.
+func (u Updater) collect(ctx context.Context, byID map[string][]strata.Vulnerability) func(update.Document) error {
+	return func(d update.Document) error {
+		vs, err := u.Parse(ctx, d.Name, d.Body)
+		if sk := (*update.Skipped)(nil); errors.As(err, &sk) {
+			return nil
+		}
+		for _, v := range vs {
+			byID[v.ID] = append(byID[v.ID], v)
+		}
+		return err
+	}
 }

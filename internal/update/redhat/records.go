@@ -84,6 +84,18 @@ func (doc *document) entry(id, status string) (entry, bool) {
 	return entry{productID: id, status: status, platform: rel.platform, stream: st, component: c}, true
 }
 
+// id is the vulnerability's id: its CVE, else the document's.
+func (doc *document) id(v *vulnerability) string { return cmp.Or(v.CVE, doc.ID) }
+
+// notAffected says whether v's statuses say of a RHEL package that it is
+// not affected.
+func (doc *document) notAffected(v *vulnerability) bool {
+	return slices.ContainsFunc(v.ProductStatus["known_not_affected"], func(id string) bool {
+		_, ok := doc.entry(id, "known_not_affected")
+		return ok
+	})
+}
+
 // chosen keeps the entries that decide a record: the mainline's when
 // there are any, and of those the fixed ones when there are any, else
 // the affected ones.
@@ -124,7 +136,7 @@ func remediations(v *vulnerability) map[string]remedy {
 func (doc *document) record(v *vulnerability, k recordKey, es []entry, rems map[string]remedy) (strata.Vulnerability, error) {
 	first := es[0]
 	r := strata.Vulnerability{
-		ID: cmp.Or(v.CVE, doc.ID), Updater: "redhat", Eco: strata.RPM, Release: k.release,
+		ID: doc.id(v), Updater: "redhat", Eco: strata.RPM, Release: k.release,
 		Package: k.name, Module: k.module,
 		Description: description(v), Published: v.ReleaseDate, Modified: doc.Modified,
 	}

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/strata-scan/strata"
@@ -64,7 +65,10 @@ func (u Updater) base() string {
 var companions = []string{".csv", ".txt", ".asc", ".sha256", ".sig"}
 
 // Parse reads one CSAF VEX document. The feed's index files (changes.csv,
-// archive_latest.txt, checksums and signatures) are skipped.
+// archive_latest.txt, checksums and signatures) are skipped. A document
+// that makes no record but says of RHEL packages that they are not
+// affected (every status "known_not_affected") gives an *update.Skipped
+// naming its CVE: it is a valid document, whose CVE affects no package.
 func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
 	for _, ext := range companions {
 		if strings.HasSuffix(path.Base(name), ext) {
@@ -83,15 +87,24 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 		return nil, fmt.Errorf("redhat: parse %s: %w", name, errNotCSAF)
 	}
 	var out []strata.Vulnerability
+	skipped := &update.Skipped{}
 	for i := range doc.vulns {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		vs, err := doc.records(&doc.vulns[i])
+		v := &doc.vulns[i]
+		vs, err := doc.records(v)
 		if err != nil {
 			return nil, fmt.Errorf("redhat: parse %s: %w", name, err)
 		}
 		out = append(out, vs...)
+		if len(vs) == 0 && doc.notAffected(v) {
+			skipped.NotAffected = append(skipped.NotAffected, doc.id(v))
+		}
+	}
+	if len(out) == 0 && len(skipped.NotAffected) > 0 {
+		slices.Sort(skipped.NotAffected)
+		return nil, skipped
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package redhat
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,12 +16,17 @@ import (
 )
 
 // parseFile parses every document of a file of testdata (a document,
-// compressed or not, or an archive of them) with Parse.
+// compressed or not, or an archive of them) with Parse. A document whose
+// CVE affects no package (an *update.Skipped) adds no record, as in the
+// runner.
 func parseFile(t *testing.T, name string) []strata.Vulnerability {
 	t.Helper()
 	var out []strata.Vulnerability
 	_, err := update.Fetch(context.Background(), nil, filepath.Join("testdata", name), "", func(d update.Document) error {
 		vs, err := Updater{}.Parse(context.Background(), d.Name, d.Body)
+		if sk := (*update.Skipped)(nil); errors.As(err, &sk) {
+			return nil
+		}
 		out = append(out, vs...)
 		return err
 	})
@@ -46,6 +52,9 @@ func TestGolden(t *testing.T) {
 		// RHEL 6: 6, 7: 14, 8: 81 (23 without module, 22 of python36:3.6
 		// and 36 of python39-devel:3.9), 9: 22, 10: 8; all affected.
 		"cve-2026-2297.json.gz": 131,
+		// cve-2026-2673.json with its known_affected list renamed
+		// under_investigation: RHEL 6: 5 binaries, 7: 6, 8: 8, 9: 7, 10: 5.
+		"cve-2026-2673-under-investigation.json.gz": 31,
 		// Go stdlib products only: no RPM.
 		"cve-2026-27142-go.json": 0,
 		// Five documents of 2023 (the older SDEngine 3 format): three about
@@ -127,6 +136,16 @@ func TestRecords(t *testing.T) {
 		// RHEL 7: only 7Server-ELS lists it.
 		{"cve-2025-40907-perl.json.gz", "rhel:7", "perl-FCGI", "",
 			perl("rhel:7", "", "1:0.74-8.el7_9.1", "https://access.redhat.com/errata/RHSA-2025:8625")},
+		// "red_hat_enterprise_linux_9:openssl-libs" under_investigation (the
+		// derived document): no fixed version, the CVE's impact and score.
+		{"cve-2026-2673-under-investigation.json.gz", "rhel:9", "openssl-libs", "", strata.Vulnerability{
+			ID: "CVE-2026-2673", Updater: "redhat", Eco: strata.RPM, Release: "rhel:9", Package: "openssl-libs",
+			Ranges: []strata.Range{{Events: []strata.Event{{Introduced: "0"}}}}, State: strata.UnderInvestigation,
+			VendorSeverity: "Low", Severity: strata.Low,
+			CVSS:      []strata.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:H/PR:L/UI:N/S:U/C:N/I:L/A:N", Score: 3.1, Source: "redhat"}},
+			Links:     []string{"https://access.redhat.com/security/cve/CVE-2026-2673"},
+			Published: date("2026-03-13T13:23:00.376Z"), Modified: date("2026-03-25T12:33:38Z"),
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"/"+tt.release+"/"+tt.pkg, func(t *testing.T) {
@@ -287,5 +306,48 @@ func TestChosen(t *testing.T) {
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("chosen(%v) (-want +got):\n%s", tt.in, diff)
 		}
+	}
+}
+
+// CVE-2023-4154 and CVE-2023-42670 (Samba) say of every package they name,
+// in RHEL 6 to 9 and Red Hat Storage 3, that it is known_not_affected: no
+// record, and an *update.Skipped naming the CVE, which the runner takes
+// for a valid document that empties the feed of that CVE. A document
+// whose not-affected products are no RHEL packages says nothing of RHEL:
+// nil, nil, as for a document of another product.
+func TestNotAffected(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		want      error
+	}{
+		{"cve-2023-4154.json.gz", "", &update.Skipped{NotAffected: []string{"CVE-2023-4154"}}},
+		{"cve-2023-42670.json.gz", "", &update.Skipped{NotAffected: []string{"CVE-2023-42670"}}},
+		{"openshift.json", `{"document": {"tracking": {"id": "CVE-1"}},
+			"product_tree": {"branches": [{"product": {"product_id": "ocp-4", "product_identification_helper": {"cpe": "cpe:/a:redhat:openshift:4"}}}],
+				"relationships": [{"full_product_name": {"product_id": "ocp-4:etcd"}, "product_reference": "etcd", "relates_to_product_reference": "ocp-4"}]},
+			"vulnerabilities": [{"cve": "CVE-1", "product_status": {"known_not_affected": ["ocp-4:etcd"]}}]}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var vs []strata.Vulnerability
+			var err error
+			if tt.doc != "" {
+				vs, err = Updater{}.Parse(context.Background(), tt.name, strings.NewReader(tt.doc))
+			} else {
+				_, err = update.Fetch(context.Background(), nil, filepath.Join("testdata", tt.name), "", func(d update.Document) error {
+					vs, err = Updater{}.Parse(context.Background(), d.Name, d.Body)
+					return err
+				})
+			}
+			var got error
+			if sk := (*update.Skipped)(nil); errors.As(err, &sk) {
+				got = sk
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if len(vs) != 0 || !cmp.Equal(tt.want, got) {
+				t.Errorf("%d records, error %v; want none, %v", len(vs), got, tt.want)
+			}
+		})
 	}
 }
