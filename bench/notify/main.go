@@ -64,7 +64,7 @@ func run(ctx context.Context, db string, pr params) error {
 	if err != nil {
 		return fmt.Errorf("%w (run from the repository root; shared data absent?)", err)
 	}
-	pkgs, err := dpkg.ParseStatus(status, f)
+	pkgs, err := dpkg.ParseStatus(status, f, nil)
 	f.Close()
 	if err != nil {
 		return err

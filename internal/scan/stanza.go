@@ -2,13 +2,33 @@ package scan
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 )
 
 // maxStanzaLine bounds one line of a stanza database; real ones stay under
 // a few KiB (dpkg's long Depends and Breaks lists).
 const maxStanzaLine = 1 << 20
+
+// Incomplete is the error a stanza's end function returns for a package
+// that lacks a field it needs: Stanzas skips that stanza, with a warning
+// naming the database, the line and the package, and reads on, so that
+// one broken entry does not hide the others. A file that is no stanza
+// database at all still fails, on its first line that is not a field.
+type Incomplete struct {
+	Line    int    // the stanza's first line
+	Package string // its name; "" when the name is what it lacks
+	Missing string // what it lacks: "a version (V:)", "a Version field"
+}
+
+func (e *Incomplete) Error() string {
+	if e.Package == "" {
+		return fmt.Sprintf("line %d: package without %s", e.Line, e.Missing)
+	}
+	return fmt.Sprintf("line %d: package %s without %s", e.Line, e.Package, e.Missing)
+}
 
 // Stanzas reads r, the database at path of a package manager that keeps
 // one stanza of lines per package with blank lines between them (dpkg's
@@ -16,8 +36,21 @@ const maxStanzaLine = 1 << 20
 // number, counted from 1; end is called after each blank line and at the
 // end of input, to finish the stanza read so far, if any. An error from
 // add or from reading is returned as "NAME: parse PATH: line N: …"; one
-// from end, which knows the stanza's lines, as it is.
-func Stanzas(name, path string, r io.Reader, blank func(string) bool, add func(line string, n int) error, end func() error) error {
+// from end, which knows the stanza's lines, as it is, but an *Incomplete
+// one, which is logged to log (slog.Default when nil) as a warning.
+func Stanzas(name, path string, r io.Reader, blank func(string) bool, add func(line string, n int) error, end func() error, log *slog.Logger) error {
+	finish := func() error {
+		err := end()
+		if inc := (*Incomplete)(nil); errors.As(err, &inc) {
+			attrs := []any{"path", path, "line", inc.Line}
+			if inc.Package != "" {
+				attrs = append(attrs, "package", inc.Package)
+			}
+			Logger(log).Warn(name+": skipped a package without "+inc.Missing, attrs...)
+			return nil
+		}
+		return err
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxStanzaLine)
 	n := 0
@@ -25,7 +58,7 @@ func Stanzas(name, path string, r io.Reader, blank func(string) bool, add func(l
 		n++
 		line := sc.Text()
 		if blank(line) {
-			if err := end(); err != nil {
+			if err := finish(); err != nil {
 				return err
 			}
 			continue
@@ -37,5 +70,5 @@ func Stanzas(name, path string, r io.Reader, blank func(string) bool, add func(l
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("%s: parse %s: line %d: %w", name, path, n+1, err)
 	}
-	return end()
+	return finish()
 }

@@ -47,10 +47,12 @@ type Outcome struct {
 // replicas sharing a store one updates a feed at a time; when another
 // holds it, Run does nothing and says so with Outcome.Busy. An
 // Incremental updater given no locations reads only the changes since its
-// previous run.
+// previous run; a Discoverer reads the locations its index lists.
 func (r *Runner) Run(ctx context.Context, u Updater, locs []string) (*Outcome, error) {
 	inc, incremental := u.(Incremental)
 	incremental = incremental && len(locs) == 0
+	disc, discover := u.(Discoverer)
+	discover = discover && len(locs) == 0
 	if len(locs) == 0 {
 		locs = u.Sources()
 	}
@@ -64,10 +66,13 @@ func (r *Runner) Run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 	}
 	defer unlock()
 	var out *Outcome
-	if incremental {
+	switch {
+	case incremental:
 		out, err = r.runIncremental(ctx, inc)
-	} else {
-		out, err = r.run(ctx, u, locs)
+	case discover:
+		out, err = r.runDiscovered(ctx, disc)
+	default:
+		out, err = r.run(ctx, u, locs, false)
 	}
 	if err != nil {
 		if rerr := r.Store.RecordUpdateFailure(ctx, u.Name(), err.Error()); rerr != nil {
@@ -78,7 +83,9 @@ func (r *Runner) Run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 	return out, nil
 }
 
-func (r *Runner) run(ctx context.Context, u Updater, locs []string) (*Outcome, error) {
+// run reads locs. With emptyOK, a location may yield no record, but not
+// all of them.
+func (r *Runner) run(ctx context.Context, u Updater, locs []string, emptyOK bool) (*Outcome, error) {
 	st, err := r.Store.UpdaterStatus(ctx, u.Name())
 	if err != nil {
 		return nil, fmt.Errorf("update %s: %w", u.Name(), err)
@@ -88,7 +95,7 @@ func (r *Runner) run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 	var vulns []strata.Vulnerability
 	var unchanged []string
 	for _, loc := range locs {
-		fp, err := r.fetch(ctx, u, loc, prev[loc], &vulns)
+		fp, err := r.fetch(ctx, u, loc, prev[loc], &vulns, emptyOK)
 		if errors.Is(err, ErrUnchanged) {
 			unchanged = append(unchanged, loc)
 			fps[loc] = prev[loc]
@@ -105,11 +112,14 @@ func (r *Runner) run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 	}
 	// The set is replaced whole, so the unchanged locations are read too.
 	for _, loc := range unchanged {
-		fp, err := r.fetch(ctx, u, loc, "", &vulns)
+		fp, err := r.fetch(ctx, u, loc, "", &vulns, emptyOK)
 		if err != nil {
 			return nil, err
 		}
 		fps[loc] = fp
+	}
+	if emptyOK && len(vulns) == 0 {
+		return nil, fmt.Errorf("update %s: its %d locations hold no %s records", u.Name(), len(locs), u.Name())
 	}
 	diff, err := r.Store.ReplaceVulnerabilities(ctx, u.Name(), formatFingerprints(fps), vulns)
 	if err != nil {
@@ -118,6 +128,17 @@ func (r *Runner) run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 	r.logger().Info("feed updated", "updater", u.Name(), "records", len(vulns),
 		"added", len(diff.Added), "removed", len(diff.Removed))
 	return r.updated(ctx, u.Name(), diff)
+}
+
+// runDiscovered reads the locations u's index lists now. One of them may
+// hold no record (an old release's document of a repository without
+// fixes), as long as the others do.
+func (r *Runner) runDiscovered(ctx context.Context, u Discoverer) (*Outcome, error) {
+	locs, err := u.Discover(ctx, r.Client)
+	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", u.Name(), err)
+	}
+	return r.run(ctx, u, locs, true)
 }
 
 // cursorKey is the fingerprint line, in the format of formatFingerprints,
@@ -184,8 +205,9 @@ func (r *Runner) updated(ctx context.Context, updater string, diff *strata.Updat
 // strata does not read) is an error: replacing a feed's records with
 // nothing must never happen by mistake. A location whose documents say
 // that their vulnerabilities affect nothing (Skipped.NotAffected) is no
-// mistake: it yields no record, and the feed holds none of it.
-func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerprint, vulns *[]strata.Vulnerability) (Fingerprint, error) {
+// mistake: it yields no record, and the feed holds none of it. With
+// emptyOK, no location is refused for holding no record.
+func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerprint, vulns *[]strata.Vulnerability, emptyOK bool) (Fingerprint, error) {
 	before := len(*vulns)
 	var skipped Skipped
 	fp, err := Fetch(ctx, r.Client, loc, prev, func(d Document) error {
@@ -200,7 +222,7 @@ func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerpr
 		*vulns = append(*vulns, vs...)
 		return nil
 	})
-	none := err == nil && len(*vulns) == before && len(skipped.NotAffected) == 0
+	none := err == nil && len(*vulns) == before && len(skipped.NotAffected) == 0 && !emptyOK
 	switch {
 	case none && skipped.Records > 0:
 		err = fmt.Errorf("%s: no records of the %s feed found in it: %w", loc, u.Name(), &skipped)

@@ -113,6 +113,18 @@ type Incremental interface {
 	Changes(ctx context.Context, client *http.Client, cursor string) (*Changes, error)
 }
 
+// Discoverer is an Updater whose upstream locations change over time and
+// are listed by an index on the network: Alpine's secdb has one folder
+// per release, and a release is added twice a year. The runner uses
+// Discover instead of Sources when no location is named.
+type Discoverer interface {
+	Updater
+	// Discover reads the index with client (see Get) and returns the
+	// locations it lists today. An index that cannot be read, or lists
+	// none, is an error naming its URL.
+	Discover(ctx context.Context, client *http.Client) ([]string, error)
+}
+
 // Changes is what an incremental read of a feed found.
 type Changes struct {
 	// Full says that Records is the feed's whole set.

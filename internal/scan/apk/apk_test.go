@@ -2,6 +2,8 @@ package apk_test
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/strata-scan/strata"
@@ -35,9 +37,20 @@ func TestScan(t *testing.T) {
 	}
 	scantest.CheckScan(t, apk.Scanner{}, files, want)
 
-	bad := scantest.Files{"lib/apk/db/installed": []byte("P:a\n")}
+	// An entry without a version is skipped with a warning.
+	var logs strings.Builder
+	incomplete := scantest.Files{"lib/apk/db/installed": []byte("P:a\n\nP:musl\nV:1.2.4-r0\no:musl\n")}
+	scantest.CheckScan(t, apk.Scanner{Log: scantest.Logger(&logs, slog.LevelWarn)}, incomplete, &strata.LayerReport{
+		Packages:  []strata.Package{pkg("musl", "1.2.4-r0", "", "musl")},
+		Databases: []string{"lib/apk/db/installed"},
+	})
+	if want := "level=WARN msg=\"apk: skipped a package without a version (V:)\" path=lib/apk/db/installed line=1 package=a\n"; logs.String() != want {
+		t.Errorf("logged %q, want %q", logs.String(), want)
+	}
+	// A file that is not an apk database fails the scan.
+	bad := scantest.Files{"lib/apk/db/installed": []byte("\x1f\x8b\x08\x00\n")}
 	_, err := apk.Scanner{}.Scan(context.Background(), bad)
-	if want := "apk: parse lib/apk/db/installed: line 1: package a has no V: (version)"; err == nil || err.Error() != want {
+	if want := `apk: parse lib/apk/db/installed: line 1: want "K:value", have "\x1f\x8b\b\x00"`; err == nil || err.Error() != want {
 		t.Errorf("Scan error = %v; want %q", err, want)
 	}
 }

@@ -1,9 +1,9 @@
 package apk
 
 import (
-	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/strata-scan/strata"
@@ -12,14 +12,17 @@ import (
 
 // ParseInstalled reads apk's installed database and returns its packages
 // in file order. path is the file's image path: it becomes each package's
-// PackageDB and is named in errors.
+// PackageDB and is named in errors and warnings.
 //
 // The database is a list of stanzas separated by blank lines, each line a
 // one-letter key, a colon and a value: P: name, V: version, A: arch,
 // o: origin (the source package, built at the same version). A stanza
-// without P or V, a repeated P, V, A or o, or a line that is not "K:value"
-// is an error naming the line.
-func ParseInstalled(path string, r io.Reader) ([]strata.Package, error) {
+// without P or V (apk writes both; such an entry was edited or damaged)
+// is skipped with a warning to log (slog.Default when nil) naming the
+// line and the package. A repeated P, V, A or o, or a line that is not
+// "K:value" (a file that is not an apk database), is an error naming the
+// line.
+func ParseInstalled(path string, r io.Reader, log *slog.Logger) ([]strata.Package, error) {
 	var (
 		pkgs []strata.Package
 		st   stanza
@@ -29,15 +32,15 @@ func ParseInstalled(path string, r io.Reader) ([]strata.Package, error) {
 			return nil
 		}
 		p, err := st.pkg(path)
+		st = stanza{}
 		if err != nil {
-			return fmt.Errorf("apk: parse %s: line %d: %w", path, st.line, err)
+			return err
 		}
 		pkgs = append(pkgs, p)
-		st = stanza{}
 		return nil
 	}
 	empty := func(line string) bool { return line == "" }
-	if err := scan.Stanzas("apk", path, r, empty, st.add, end); err != nil {
+	if err := scan.Stanzas("apk", path, r, empty, st.add, end, log); err != nil {
 		return nil, err
 	}
 	return pkgs, nil
@@ -80,10 +83,10 @@ func (s *stanza) add(line string, n int) error {
 // pkg turns a complete stanza into a package.
 func (s *stanza) pkg(path string) (strata.Package, error) {
 	if s.name == "" {
-		return strata.Package{}, errors.New("package has no P: (name)")
+		return strata.Package{}, &scan.Incomplete{Line: s.line, Missing: "a name (P:)"}
 	}
 	if s.version == "" {
-		return strata.Package{}, fmt.Errorf("package %s has no V: (version)", s.name)
+		return strata.Package{}, &scan.Incomplete{Line: s.line, Package: s.name, Missing: "a version (V:)"}
 	}
 	origin := s.origin
 	if origin == "" {

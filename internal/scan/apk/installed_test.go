@@ -2,6 +2,7 @@ package apk_test
 
 import (
 	"bytes"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,10 +29,10 @@ func pkg(name, version, arch, origin string) strata.Package {
 
 func TestParseInstalledSamples(t *testing.T) {
 	tests := []struct {
-		file    string
-		count   int
-		spot    []strata.Package
-		wantErr string // after "apk: parse lib/apk/db/installed: "
+		file  string
+		count int
+		spot  []strata.Package
+		logs  string // the warnings
 	}{
 		{file: "testdata/scalibr.installed", count: 15, spot: []strata.Package{
 			pkg("libcrypto3", "3.1.0-r4", "x86_64", "openssl"),
@@ -46,7 +47,11 @@ func TestParseInstalledSamples(t *testing.T) {
 			pkg("libstdc++", "5.3.0-r0", "x86_64", "gcc"),
 			pkg("musl", "1.1.12-r2", "x86_64", "musl"),
 		}},
-		{file: "testdata/trivy.installed", wantErr: "line 23: package invalidPackageWithoutAVersion has no V: (version)"},
+		// trivy's sample has a stanza without a version on purpose: skipped.
+		{file: "testdata/trivy.installed", count: 15, spot: []strata.Package{
+			pkg("busybox", "1.24.2-r9", "x86_64", "busybox"),
+		}, logs: `level=WARN msg="apk: skipped a package without a version (V:)" path=lib/apk/db/installed line=23 package=invalidPackageWithoutAVersion
+`},
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(filepath.Dir(tt.file))+"/"+filepath.Base(tt.file), func(t *testing.T) {
@@ -57,13 +62,8 @@ func TestParseInstalledSamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := apk.ParseInstalled(db, bytes.NewReader(b))
-			if tt.wantErr != "" {
-				if want := "apk: parse " + db + ": " + tt.wantErr; err == nil || err.Error() != want {
-					t.Fatalf("ParseInstalled error = %v; want %q", err, want)
-				}
-				return
-			}
+			var logs strings.Builder
+			got, err := apk.ParseInstalled(db, bytes.NewReader(b), scantest.Logger(&logs, slog.LevelWarn))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,6 +71,9 @@ func TestParseInstalledSamples(t *testing.T) {
 				t.Errorf("ParseInstalled found %d packages, want %d", len(got), tt.count)
 			}
 			scantest.CheckSpot(t, got, tt.spot)
+			if diff := cmp.Diff(tt.logs, logs.String()); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
 		})
 	}
 }
@@ -79,9 +82,10 @@ func TestParseInstalled(t *testing.T) {
 	tests := []struct {
 		name, in string
 		want     []strata.Package
+		logs     string
 	}{
-		{"empty", "", nil},
-		{"blank lines", "\n\n", nil},
+		{"empty", "", nil, ""},
+		{"blank lines", "\n\n", nil, ""},
 		{
 			"origin, no origin, no arch, other fields, no final newline",
 			"C:Q1abc=\nP:libssl3\nV:3.1.0-r4\nA:aarch64\no:openssl\nF:lib\nR:libssl.so.3\n\n\nP:hello\nV:1-r0\nA:x86_64\n\nP:noarch\nV:2-r1",
@@ -90,16 +94,29 @@ func TestParseInstalled(t *testing.T) {
 				pkg("hello", "1-r0", "x86_64", "hello"),
 				pkg("noarch", "2-r1", "", "noarch"),
 			},
+			"",
+		},
+		{
+			"entries without a name or a version",
+			"P:a\nV:1-r0\n\nV:2-r0\nA:x86_64\n\nP:b\nA:x86_64\n\nP:c\nV:3-r0\n",
+			[]strata.Package{pkg("a", "1-r0", "", "a"), pkg("c", "3-r0", "", "c")},
+			`level=WARN msg="apk: skipped a package without a name (P:)" path=lib/apk/db/installed line=4
+level=WARN msg="apk: skipped a package without a version (V:)" path=lib/apk/db/installed line=7 package=b
+`,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := apk.ParseInstalled(db, strings.NewReader(tt.in))
+			var logs strings.Builder
+			got, err := apk.ParseInstalled(db, strings.NewReader(tt.in), scantest.Logger(&logs, slog.LevelWarn))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ParseInstalled (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.logs, logs.String()); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -109,14 +126,14 @@ func TestParseInstalledErrors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"not K:value", "P:a\nV:1\nbogus\n", `line 3: want "K:value", have "bogus"`},
 		{"long key", "P:a\nVersion:1\n", `line 2: want "K:value", have "Version:1"`},
-		{"no name", "V:1\nA:x86_64\n", "line 1: package has no P: (name)"},
-		{"no version", "P:a\nA:x86_64\n\nP:b\n", "line 1: package a has no V: (version)"},
+		{"binary", "\x7fELF\x02\x01\x01\x00\n\x00\x00", `line 1: want "K:value", have "\x7fELF\x02\x01\x01\x00"`},
+		{"another database", "Package: musl\nVersion: 1.2.4-r2\n", `line 1: want "K:value", have "Package: musl"`},
 		{"duplicate", "P:a\nV:1\nV:2\n", "line 3: duplicate V: field"},
 		{"line too long", "P:a\nT:" + strings.Repeat("x", 1<<20) + "\n", "line 2: bufio.Scanner: token too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := apk.ParseInstalled(db, strings.NewReader(tt.in))
+			got, err := apk.ParseInstalled(db, strings.NewReader(tt.in), nil)
 			want := "apk: parse " + db + ": " + tt.want
 			if err == nil || err.Error() != want {
 				t.Errorf("ParseInstalled = %v, %v; want error %q", got, err, want)
@@ -130,7 +147,7 @@ func TestParseInstalledErrors(t *testing.T) {
 func FuzzParseInstalled(f *testing.F) {
 	testutil.AddTestdata(f, "*")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pkgs, err := apk.ParseInstalled(db, bytes.NewReader(b))
+		pkgs, err := apk.ParseInstalled(db, bytes.NewReader(b), slog.New(slog.DiscardHandler))
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "apk: parse "+db+": line ") {
 				t.Fatalf("error %q does not name the file and line", err)

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/strata-scan/strata"
@@ -30,8 +31,11 @@ var controlSuffixes = []string{
 	".postrm", ".config", ".templates", ".triggers", ".shlibs", ".symbols",
 }
 
-// Scanner reads dpkg status files. The zero value is ready to use.
-type Scanner struct{}
+// Scanner reads dpkg status files. The zero value is ready to use; it
+// logs to slog.Default.
+type Scanner struct {
+	Log *slog.Logger // where skipped packages are reported
+}
 
 var _ scan.Scanner = Scanner{}
 
@@ -40,7 +44,7 @@ func (Scanner) Name() string { return "dpkg" }
 
 // Version is bumped whenever Scan reports something else for the same
 // bytes.
-func (Scanner) Version() string { return "2" }
+func (Scanner) Version() string { return "3" }
 
 // Wants reports whether path is var/lib/dpkg/status, a package file
 // directly in var/lib/dpkg/status.d (not one of its control files) or a
@@ -71,7 +75,7 @@ func (Scanner) wantsStatus(path string) bool {
 // the same file. The layer's file lists fill Owned.
 func (s Scanner) Scan(ctx context.Context, files scan.FileSet) (*strata.LayerReport, error) {
 	rep, err := scan.Databases(ctx, "dpkg", files, s.wantsStatus, func(p string, b []byte) ([]strata.Package, error) {
-		return ParseStatus(p, bytes.NewReader(b))
+		return ParseStatus(p, bytes.NewReader(b), s.Log)
 	}, nil)
 	if err != nil {
 		return nil, err

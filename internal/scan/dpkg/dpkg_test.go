@@ -2,6 +2,8 @@ package dpkg_test
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/strata-scan/strata"
@@ -55,14 +57,28 @@ func TestScan(t *testing.T) {
 	scantest.CheckScan(t, dpkg.Scanner{}, files, want)
 }
 
+// A package without a version is skipped with a warning; the others
+// are read.
+func TestScanIncomplete(t *testing.T) {
+	var logs strings.Builder
+	files := scantest.Files{"var/lib/dpkg/status.d/a": []byte("Package: a\n\nPackage: b\nVersion: 1\n")}
+	b := deb("b", "1", "", "b", "1")
+	b.PackageDB = "var/lib/dpkg/status.d/a"
+	want := &strata.LayerReport{Packages: []strata.Package{b}, Databases: []string{"var/lib/dpkg/status.d/a"}}
+	scantest.CheckScan(t, dpkg.Scanner{Log: scantest.Logger(&logs, slog.LevelWarn)}, files, want)
+	if want := "level=WARN msg=\"dpkg: skipped a package without a Version field\" path=var/lib/dpkg/status.d/a line=1 package=a\n"; logs.String() != want {
+		t.Errorf("logged %q, want %q", logs.String(), want)
+	}
+}
+
 func TestScanEmptyLayer(t *testing.T) {
 	scantest.CheckScan(t, dpkg.Scanner{}, scantest.Files{}, &strata.LayerReport{})
 }
 
 func TestScanErrors(t *testing.T) {
-	bad := scantest.Files{"var/lib/dpkg/status.d/broken": []byte("Package: a\n")}
+	bad := scantest.Files{"var/lib/dpkg/status.d/broken": []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\n")}
 	_, err := dpkg.Scanner{}.Scan(context.Background(), bad)
-	want := "dpkg: parse var/lib/dpkg/status.d/broken: line 1: package a has no Version"
+	want := `dpkg: parse var/lib/dpkg/status.d/broken: line 1: want "Field: value", have "\x1f\x8b\b\x00\x00\x00\x00\x00\x00\x03"`
 	if err == nil || err.Error() != want {
 		t.Errorf("Scan error = %v; want %q", err, want)
 	}

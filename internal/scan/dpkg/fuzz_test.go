@@ -2,6 +2,7 @@ package dpkg_test
 
 import (
 	"bytes"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ func FuzzParseStatus(f *testing.F) {
 	testutil.AddTestdata(f, "status.d/*")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		const path = "var/lib/dpkg/status"
-		pkgs, err := dpkg.ParseStatus(path, bytes.NewReader(b))
+		pkgs, err := dpkg.ParseStatus(path, bytes.NewReader(b), slog.New(slog.DiscardHandler))
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "dpkg: parse "+path+": line ") {
 				t.Fatalf("error %q does not name the file and line", err)

@@ -3,6 +3,7 @@ package dpkg_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/strata-scan/strata"
@@ -17,6 +18,7 @@ func TestParseStatusSamples(t *testing.T) {
 		file    string // under shared/data/pkgdb/dpkg
 		count   int
 		spot    []strata.Package
+		skipped int    // stanzas without Package or Version, each logged
 		wantErr string // after "dpkg: parse var/lib/dpkg/status: "
 	}{
 		{file: "debian-only.status", count: 1, spot: []strata.Package{
@@ -40,13 +42,18 @@ func TestParseStatusSamples(t *testing.T) {
 			deb("apt", "1.8.2", "amd64", "apt-dev", "1.8.2")}},
 		{file: "distroless/status.d-samples/coreutils-relationships", count: 9, spot: []strata.Package{
 			deb("libc6", "2.36-9+deb12u1", "arm64", "glibc", "2.36-9+deb12u1")}},
-		// Not dpkg databases: a file left with git merge conflict markers,
-		// vcpkg's status file (feature stanzas have no Version), and syft's
-		// deliberately malformed status.d fixtures.
+		// Stanzas without Package or Version are skipped, each with a
+		// warning (counted independently with a Python script): vcpkg's
+		// feature stanzas, and syft's deliberately incomplete status.d
+		// fixtures.
+		{file: "vcpkg.status", count: 15, skipped: 9, spot: []strata.Package{
+			deb("curl", "7.68.0-1", "x64-windows", "curl", "7.68.0-1")}},
+		{file: "distroless/status.d-samples/multiple", count: 2, skipped: 2, spot: []strata.Package{
+			deb("tzdata", "2020a-0+deb10u1", "all", "tzdata-dev", "2020a-0+deb10u1")}},
+		{file: "distroless/status.d-samples/libpam-runtime", count: 1, skipped: 5, spot: []strata.Package{
+			deb("libpam-runtime", "1.5.2-6+deb12u1", "all", "pam", "1.5.2-6+deb12u1")}},
+		// Not a dpkg database: a file left with git merge conflict markers.
 		{file: "debian-old/bullseye-postgres-2022/status", wantErr: `line 2013: want "Field: value", have "<<<<<<< HEAD"`},
-		{file: "vcpkg.status", wantErr: "line 29: package curl has no Version"},
-		{file: "distroless/status.d-samples/multiple", wantErr: "line 1: stanza has no Package"},
-		{file: "distroless/status.d-samples/libpam-runtime", wantErr: "line 15: package debconf1 has no Version"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -54,7 +61,7 @@ func TestParseStatusSamples(t *testing.T) {
 			if _, err := os.Stat(file); err != nil {
 				t.Skipf("%s not present: %s (shared data absent)", tt.file, file)
 			}
-			got, err := parseFile(t, file, "var/lib/dpkg/status")
+			got, logs, err := parseFile(t, file, "var/lib/dpkg/status")
 			if tt.wantErr != "" {
 				if want := "dpkg: parse var/lib/dpkg/status: " + tt.wantErr; err == nil || err.Error() != want {
 					t.Fatalf("ParseStatus error = %v; want %q", err, want)
@@ -66,6 +73,9 @@ func TestParseStatusSamples(t *testing.T) {
 			}
 			if len(got) != tt.count {
 				t.Errorf("ParseStatus found %d installed packages, want %d", len(got), tt.count)
+			}
+			if n := strings.Count(logs, "msg=\"dpkg: skipped a package without"); n != tt.skipped {
+				t.Errorf("%d packages skipped, want %d; logged:\n%s", n, tt.skipped, logs)
 			}
 			scantest.CheckSpot(t, got, tt.spot)
 		})

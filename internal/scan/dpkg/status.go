@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/strata-scan/strata"
@@ -26,33 +27,35 @@ var fieldNames = [nFields]string{"Package", "Version", "Architecture", "Source",
 // ParseStatus reads a dpkg status file in the deb822 control format (or
 // one distroless status.d file) and returns its installed packages in file
 // order. path is the file's image path: it becomes each package's
-// PackageDB and is named in errors.
+// PackageDB and is named in errors and warnings.
 //
 // A package is installed when its Status: field's third word is
 // "installed"; a stanza without Status (as in distroless status.d files)
-// counts as installed. Malformed input is an error naming the line: a line
+// counts as installed. An installed stanza without Package or Version is
+// skipped with a warning to log (slog.Default when nil) naming the line
+// and the package. Malformed input is an error naming the line: a line
 // that is neither "Field: value" nor a continuation line, a repeated or
 // continued Package, Version, Architecture, Source or Status, a Status that
-// is not three words, an installed stanza without Package or Version, a
-// Source that is not "name" or "name (version)".
-func ParseStatus(path string, r io.Reader) ([]strata.Package, error) {
+// is not three words, a Source that is not "name" or "name (version)".
+func ParseStatus(path string, r io.Reader, log *slog.Logger) ([]strata.Package, error) {
 	var (
 		pkgs []strata.Package
 		para paragraph
 	)
 	end := func() error {
 		p, ok, err := para.pkg(path)
+		line := para.line
+		para = paragraph{}
 		if err != nil {
-			return fmt.Errorf("dpkg: parse %s: line %d: %w", path, para.line, err)
+			return fmt.Errorf("dpkg: parse %s: line %d: %w", path, line, err)
 		}
 		if ok {
 			pkgs = append(pkgs, p)
 		}
-		para = paragraph{}
 		return nil
 	}
 	blank := func(line string) bool { return strings.TrimSpace(line) == "" }
-	if err := scan.Stanzas("dpkg", path, r, blank, para.add, end); err != nil {
+	if err := scan.Stanzas("dpkg", path, r, blank, para.add, end, log); err != nil {
 		return nil, err
 	}
 	return pkgs, nil
@@ -114,10 +117,10 @@ func (p *paragraph) pkg(path string) (pkg strata.Package, ok bool, err error) {
 	}
 	name, version := p.vals[fPackage], p.vals[fVersion]
 	if name == "" {
-		return strata.Package{}, false, errors.New("stanza has no Package")
+		return strata.Package{}, false, &scan.Incomplete{Line: p.line, Missing: "a Package field"}
 	}
 	if version == "" {
-		return strata.Package{}, false, fmt.Errorf("package %s has no Version", name)
+		return strata.Package{}, false, &scan.Incomplete{Line: p.line, Package: name, Missing: "a Version field"}
 	}
 	srcName, srcVersion, err := parseSource(p.vals[fSource], name, version)
 	if err != nil {

@@ -3,6 +3,7 @@ package dpkg_test
 import (
 	"bufio"
 	"bytes"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/dpkg"
+	"github.com/strata-scan/strata/internal/scan/scantest"
 )
 
 // sharedData is /work/shared/data seen from this package's directory.
@@ -24,22 +26,26 @@ func deb(name, version, arch, src, srcVersion string) strata.Package {
 		SourceName: src, SourceVersion: srcVersion, PackageDB: "var/lib/dpkg/status"}
 }
 
-func parseFile(t *testing.T, file, path string) ([]strata.Package, error) {
+// parseFile parses file as the status file at path, returning what it
+// logged too.
+func parseFile(t *testing.T, file, path string) ([]strata.Package, string, error) {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	return dpkg.ParseStatus(path, f)
+	var logs strings.Builder
+	pkgs, err := dpkg.ParseStatus(path, f, scantest.Logger(&logs, slog.LevelWarn))
+	return pkgs, logs.String(), err
 }
 
 // TestParseStatusBookworm checks the status file of the real bookworm
 // minbase image against dpkg-query's own listing of that image.
 func TestParseStatusBookworm(t *testing.T) {
-	got, err := parseFile(t, "testdata/bookworm-minbase.status", "var/lib/dpkg/status")
-	if err != nil {
-		t.Fatal(err)
+	got, logs, err := parseFile(t, "testdata/bookworm-minbase.status", "var/lib/dpkg/status")
+	if err != nil || logs != "" {
+		t.Fatalf("ParseStatus: %v, logged %q", err, logs)
 	}
 	want := readTSV(t, "testdata/bookworm-minbase.packages.tsv")
 	if len(want) != 88 {
@@ -83,9 +89,10 @@ func TestParseStatus(t *testing.T) {
 	tests := []struct {
 		name, in string
 		want     []strata.Package
+		logs     string
 	}{
-		{"empty", "", nil},
-		{"blank lines only", "\n \n\t\n", nil},
+		{"empty", "", nil, ""},
+		{"blank lines only", "\n \n\t\n", nil, ""},
 		{
 			"source forms",
 			"Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1:2.0-1+b1\nSource: asrc (2.0-1)\n\n" +
@@ -96,6 +103,7 @@ func TestParseStatus(t *testing.T) {
 				deb("b", "3", "all", "bsrc", "3"),
 				deb("c", "4", "", "c", "4"),
 			},
+			"",
 		},
 		{
 			"only installed counts",
@@ -107,26 +115,42 @@ func TestParseStatus(t *testing.T) {
 				"Package: ok\nStatus: install ok installed\nVersion: 1\n\n" +
 				"Package: held\nStatus: hold ok installed\nVersion: 2\n",
 			[]strata.Package{deb("ok", "1", "", "ok", "1"), deb("held", "2", "", "held", "2")},
+			"",
 		},
 		{
 			"no Status counts as installed",
 			"Package: libsqlite3-0\nSource: sqlite3\nVersion: 3.34.1-3\nArchitecture: arm64\n",
 			[]strata.Package{deb("libsqlite3-0", "3.34.1-3", "arm64", "sqlite3", "3.34.1-3")},
+			"",
 		},
 		{
 			"case-insensitive names, continuations, spacing, CRLF",
 			"PACKAGE:x\r\nstatus:  install ok installed \r\nDescription: one\r\n two\r\n .\r\n\tthree\r\nversion:\t1.0\r\n  \t\r\n\r\n",
 			[]strata.Package{deb("x", "1.0", "", "x", "1.0")},
+			"",
+		},
+		{
+			"installed stanzas without Package or Version are skipped",
+			"Package: a\nVersion: 1\n\nVersion: 2\n\nPackage:\nVersion: 2\n\nPackage: b\nStatus: install ok installed\n\nPackage: c\nStatus: deinstall ok config-files\n\nPackage: d\nVersion: 3\n",
+			[]strata.Package{deb("a", "1", "", "a", "1"), deb("d", "3", "", "d", "3")},
+			`level=WARN msg="dpkg: skipped a package without a Package field" path=var/lib/dpkg/status line=4
+level=WARN msg="dpkg: skipped a package without a Package field" path=var/lib/dpkg/status line=6
+level=WARN msg="dpkg: skipped a package without a Version field" path=var/lib/dpkg/status line=9 package=b
+`,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := dpkg.ParseStatus("var/lib/dpkg/status", strings.NewReader(tt.in))
+			var logs strings.Builder
+			got, err := dpkg.ParseStatus("var/lib/dpkg/status", strings.NewReader(tt.in), scantest.Logger(&logs, slog.LevelWarn))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ParseStatus (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.logs, logs.String()); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -143,16 +167,13 @@ func TestParseStatusErrors(t *testing.T) {
 		{"continued Version", "Package: a\nVersion: 1\n .2\n", "line 3: Version: unexpected continuation line"},
 		{"duplicate field", "Package: a\npackage: b\n", "line 2: duplicate field Package"},
 		{"short Status", "\nPackage: a\nStatus: install ok\nVersion: 1\n", `line 2: Status "install ok": want three words (want flag status)`},
-		{"no Package", "Package: a\nVersion: 1\n\nVersion: 2\n", "line 4: stanza has no Package"},
-		{"empty Package", "Package:\nVersion: 2\n", "line 1: stanza has no Package"},
-		{"no Version", "Package: a\nStatus: install ok installed\n", "line 1: package a has no Version"},
 		{"unclosed Source", "Package: a\nVersion: 1\nSource: b (1.0\n", `line 1: package a: Source "b (1.0": want "name" or "name (version)"`},
 		{"empty Source version", "Package: a\nVersion: 1\nSource: b ()\n", `line 1: package a: Source "b ()": want "name" or "name (version)"`},
 		{"line too long", "Package: a\nDepends: " + strings.Repeat("x", 1<<20) + "\n", "line 2: bufio.Scanner: token too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := dpkg.ParseStatus("var/lib/dpkg/status", strings.NewReader(tt.in))
+			got, err := dpkg.ParseStatus("var/lib/dpkg/status", strings.NewReader(tt.in), nil)
 			if err == nil {
 				t.Fatalf("ParseStatus = %v, nil; want error %q", got, pre+tt.want)
 			}
@@ -170,7 +191,7 @@ func BenchmarkParseStatus(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := dpkg.ParseStatus("var/lib/dpkg/status", bytes.NewReader(data)); err != nil {
+		if _, err := dpkg.ParseStatus("var/lib/dpkg/status", bytes.NewReader(data), nil); err != nil {
 			b.Fatal(err)
 		}
 	}

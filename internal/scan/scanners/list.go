@@ -28,8 +28,8 @@ func All() []scan.Scanner { return Logging(nil) }
 func Logging(log *slog.Logger) []scan.Scanner {
 	return []scan.Scanner{
 		osrelease.Scanner{},
-		dpkg.Scanner{},
-		apk.Scanner{},
+		dpkg.Scanner{Log: log},
+		apk.Scanner{Log: log},
 		rpm.Scanner{Log: log},
 		gobin.Scanner{Log: log},
 		python.Scanner{Log: log},

@@ -12,6 +12,10 @@
 // https://libraries.cgr.dev or https://packages.cgr.dev). Their images'
 // os-release carry ID=wolfi (or ID=chainguard) and a date as VERSION_ID
 // ("20220914"), which does not select a feed.
+//
+// Upstream, the releases are those the secdb's index page lists when the
+// update runs (Discover): every vX.Y/ and edge/, so that images of old
+// releases and of a new one are matched.
 package alpine
 
 import (
@@ -19,37 +23,63 @@ import (
 	"context"
 	"fmt"
 	"io"
-
-	"github.com/strata-scan/strata/internal/update"
+	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/update"
 )
 
-// Updater reads the Alpine secdb (and Wolfi's and Chainguard's).
-type Updater struct{}
+// DefaultIndex is the secdb's index page: a listing of one folder per
+// release (v3.2/ to the latest vX.Y/, and edge/).
+const DefaultIndex = "https://secdb.alpinelinux.org/"
+
+// defaultRolling are the documents of the rolling distributions that use
+// Alpine's schema: Wolfi's, and Chainguard's (Chainguard OS images carry
+// ID=chainguard, whose records are "chainguard:rolling").
+var defaultRolling = []string{
+	"https://packages.wolfi.dev/os/security.json",
+	"https://packages.cgr.dev/chainguard/security.json",
+}
+
+// Updater reads the Alpine secdb (and Wolfi's and Chainguard's). The zero
+// value reads upstream's.
+type Updater struct {
+	// Index is the secdb index page; "" means DefaultIndex.
+	Index string
+	// Rolling are the rolling distributions' documents; nil means
+	// defaultRolling.
+	Rolling []string
+}
+
+var _ update.Discoverer = Updater{}
 
 // Name is "alpine".
 func (Updater) Name() string { return "alpine" }
 
-// releases are the Alpine releases whose secdb is fetched by default:
-// those with security support in December 2026, and edge.
-var releases = []string{"v3.20", "v3.21", "v3.22", "edge"}
+// Sources are the secdb index and the rolling distributions' documents.
+// The runner reads the releases the index lists through Discover.
+func (u Updater) Sources() []string { return append([]string{u.index()}, u.rolling()...) }
 
-// Sources are the main and community secdb documents of the supported
-// releases, and Wolfi's security.json.
-func (Updater) Sources() []string {
-	var out []string
-	for _, r := range releases {
-		for _, repo := range []string{"main", "community"} {
-			out = append(out, "https://secdb.alpinelinux.org/"+r+"/"+repo+".json")
-		}
+// index is the index page's URL, ending in "/", to which the releases'
+// folder names are appended.
+func (u Updater) index() string {
+	if u.Index == "" {
+		return DefaultIndex
 	}
-	return append(out, "https://packages.wolfi.dev/os/security.json")
+	return strings.TrimSuffix(u.Index, "/") + "/"
+}
+
+func (u Updater) rolling() []string {
+	if u.Rolling == nil {
+		return defaultRolling
+	}
+	return u.Rolling
 }
 
 // Parse reads one secdb document, JSON (it starts with "{") or YAML.
 func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	c := &counter{r: r}
+	br := bufio.NewReaderSize(c, 64<<10)
 	first, err := update.FirstRune(br)
 	if err == io.EOF {
 		return nil, nil
@@ -59,7 +89,7 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 	}
 	var db *secdb
 	if first == '{' {
-		db, err = decodeJSON(br)
+		db, err = decodeJSON(br, c)
 	} else {
 		db, err = decodeYAML(br)
 	}

@@ -2,21 +2,14 @@ package alpine
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/strata-scan/strata"
-	"github.com/strata-scan/strata/internal/update/jsonstream"
 	"github.com/strata-scan/strata/internal/version"
 )
 
@@ -25,52 +18,16 @@ import (
 // package was never affected.
 type secdb struct {
 	DistroVersion string `json:"distroversion" yaml:"distroversion"`
-	RepoName      string `json:"reponame" yaml:"reponame"`
 	URLPrefix     string `json:"urlprefix" yaml:"urlprefix"`
-	Packages      []struct {
-		Pkg struct {
-			Name     string              `json:"name" yaml:"name"`
-			Secfixes map[string][]string `json:"secfixes" yaml:"secfixes"`
-		} `json:"pkg" yaml:"pkg"`
-	} `json:"packages" yaml:"packages"`
+	Packages      []pkg  `json:"packages" yaml:"packages"`
 }
 
-func decodeJSON(r io.Reader) (*secdb, error) {
-	var db secdb
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&db); err != nil {
-		return nil, fmt.Errorf("offset %d: %w", dec.InputOffset(), typeError(err))
-	}
-	if err := jsonstream.End(dec); err != nil {
-		return nil, fmt.Errorf("offset %d: %w", dec.InputOffset(), err)
-	}
-	return &db, nil
-}
-
-// typeError rewords a JSON type mismatch without Go's type names.
-func typeError(err error) error {
-	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
-		return err
-	}
-	want := te.Type.Kind().String()
-	switch te.Type.Kind() {
-	case reflect.Map, reflect.Struct:
-		want = "object"
-	case reflect.Slice:
-		want = "array"
-	}
-	return fmt.Errorf("%s: %s, want %s", te.Field, te.Value, want)
-}
-
-// decodeYAML reads the YAML form. Its keys are decoded as the text they
-// are written with, so a fixed version such as 1.10 stays "1.10".
-func decodeYAML(r io.Reader) (*secdb, error) {
-	var db secdb
-	if err := yaml.NewDecoder(r).Decode(&db); err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	return &db, nil
+// pkg is one origin package of a document.
+type pkg struct {
+	Pkg struct {
+		Name     string              `json:"name" yaml:"name"`
+		Secfixes map[string][]string `json:"secfixes" yaml:"secfixes"`
+	} `json:"pkg" yaml:"pkg"`
 }
 
 var distroVersion = regexp.MustCompile(`^v(\d+\.\d+)$`)
@@ -95,7 +52,11 @@ func (db *secdb) release() (string, error) {
 
 // records turns the document into one record per (package, id), sorted by
 // package then id. An id listed under several fixed versions of one
-// package is fixed by the lowest.
+// package is fixed by the lowest. Entries that name no id, and fixed
+// versions that apk's order cannot compare (real files hold a few typos:
+// "0.8.21.r2", "4.8.0.-r1"; a record of one could never be matched), are
+// skipped with a warning naming the document, the package and the entry
+// or version.
 func (db *secdb) records(ctx context.Context, name string) ([]strata.Vulnerability, error) {
 	if db.DistroVersion == "" && db.URLPrefix == "" && len(db.Packages) == 0 {
 		return nil, nil
@@ -105,7 +66,7 @@ func (db *secdb) records(ctx context.Context, name string) ([]strata.Vulnerabili
 		return nil, err
 	}
 	byKey := map[string]*strata.Vulnerability{}
-	var dropped []string
+	var noID, badVersion []string
 	for i, p := range db.Packages {
 		if p.Pkg.Name == "" {
 			return nil, fmt.Errorf("package %d: no name", i+1)
@@ -117,10 +78,14 @@ func (db *secdb) records(ctx context.Context, name string) ([]strata.Vulnerabili
 			if fixed == "0" {
 				continue
 			}
+			if _, err := (version.APK{}).Compare(fixed, fixed); err != nil {
+				badVersion = append(badVersion, p.Pkg.Name+": "+err.Error())
+				continue
+			}
 			for _, e := range entries {
 				found := parseIDs(e)
 				if len(found) == 0 {
-					dropped = append(dropped, p.Pkg.Name+" "+fixed+": "+e)
+					noID = append(noID, p.Pkg.Name+" "+fixed+": "+e)
 				}
 				for _, f := range found {
 					add(byKey, record(rel, p.Pkg.Name, fixed, f))
@@ -128,15 +93,22 @@ func (db *secdb) records(ctx context.Context, name string) ([]strata.Vulnerabili
 			}
 		}
 	}
-	if len(dropped) > 0 {
-		slices.Sort(dropped)
-		slog.WarnContext(ctx, "alpine: skipped entries naming no vulnerability id", "document", name, "entries", dropped)
-	}
+	warn(ctx, "alpine: skipped entries naming no vulnerability id", name, noID)
+	warn(ctx, "alpine: skipped fixed versions that apk cannot compare", name, badVersion)
 	out := make([]strata.Vulnerability, 0, len(byKey))
 	for _, k := range slices.Sorted(maps.Keys(byKey)) {
 		out = append(out, *byKey[k])
 	}
 	return out, nil
+}
+
+// warn logs msg with the document's name and the entries skipped, sorted,
+// when there are any.
+func warn(ctx context.Context, msg, name string, skipped []string) {
+	if len(skipped) > 0 {
+		slices.Sort(skipped)
+		slog.WarnContext(ctx, msg, "document", name, "entries", skipped)
+	}
 }
 
 // add puts v in byKey, merging it with a record of the same key: the
@@ -148,7 +120,8 @@ func add(byKey map[string]*strata.Vulnerability, v strata.Vulnerability) {
 		byKey[k] = &v
 		return
 	}
-	if lower(v.FixedVersion, old.FixedVersion) {
+	// Both versions compare: records skips those that do not.
+	if c, _ := (version.APK{}).Compare(v.FixedVersion, old.FixedVersion); c < 0 {
 		old.FixedVersion, old.Ranges = v.FixedVersion, v.Ranges
 	}
 	for _, a := range v.Aliases {
@@ -157,16 +130,6 @@ func add(byKey map[string]*strata.Vulnerability, v strata.Vulnerability) {
 		}
 	}
 	slices.Sort(old.Aliases)
-}
-
-// lower says whether a is before b in apk order; versions that do not
-// parse are ordered as text, so that the choice stays deterministic.
-func lower(a, b string) bool {
-	c, err := version.APK{}.Compare(a, b)
-	if err != nil {
-		return a < b
-	}
-	return c < 0
 }
 
 func record(rel, pkg, fixed string, id entryID) strata.Vulnerability {
