@@ -107,7 +107,7 @@ func TestIndexState(t *testing.T) {
 	resp := a.do("GET", "/indexer/api/v1/index_state", nil)
 	var st struct{ State string }
 	resp.decode(t, &st)
-	if want := "apk@2,dpkg@3,gobin@3,java@2,layer@2,npm@1,os-release@1,python@1,rpm@2"; resp.status != http.StatusOK || st.State != want {
+	if want := "apk@2,dpkg@4,gobin@4,java@2,layer@2,npm@1,os-release@1,python@1,rpm@2"; resp.status != http.StatusOK || st.State != want {
 		t.Errorf("index_state: status %d, state %q; want 200, %q", resp.status, st.State, want)
 	}
 	if resp = a.do("GET", "/indexer/api/v1/index_state", nil, "If-None-Match: W/\"x\", "+resp.header.Get("ETag")); resp.status != http.StatusNotModified {

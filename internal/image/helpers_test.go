@@ -92,7 +92,7 @@ func walkLayer(t *testing.T, l Layer, wants ...string) walked {
 	for _, p := range wants {
 		want[p] = true
 	}
-	res, err := layer.Walk(context.Background(), string(l.DiffID), rc, func(p string) bool { return want[p] }, layer.Limits{})
+	res, err := layer.Walk(context.Background(), string(l.DiffID), rc, layer.Wants{Path: func(p string) bool { return want[p] }}, layer.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

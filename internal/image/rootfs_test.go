@@ -55,7 +55,7 @@ func TestOpenRootFS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rc.Close()
-	res, err := layer.Walk(context.Background(), "rootfs", rc, func(string) bool { return true }, layer.Limits{})
+	res, err := layer.Walk(context.Background(), "rootfs", rc, layer.Wants{Path: func(string) bool { return true }}, layer.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,8 +68,8 @@ func buildHTMLCheck(t *testing.T, version string) []byte {
 func TestBuiltBinaryAgainstGoVulnDB(t *testing.T) {
 	recs := readGoVulnDB(t)
 	layer, err := testutil.Tar(
-		testutil.Entry{Path: "usr/local/bin/htmlcheck-0.7.0", Body: buildHTMLCheck(t, "v0.7.0")},
-		testutil.Entry{Path: "usr/local/bin/htmlcheck-0.62.0", Body: buildHTMLCheck(t, "v0.62.0")},
+		testutil.Entry{Path: "usr/local/bin/htmlcheck-0.7.0", Body: buildHTMLCheck(t, "v0.7.0"), Mode: 0o755},
+		testutil.Entry{Path: "usr/local/bin/htmlcheck-0.62.0", Body: buildHTMLCheck(t, "v0.62.0"), Mode: 0o755},
 	)
 	if err != nil {
 		t.Fatal(err)

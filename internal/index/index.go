@@ -112,14 +112,14 @@ func (ix *Indexer) Index(ctx context.Context, im *image.Image) (*strata.IndexRep
 // stores their reports and the walk's, and returns them.
 func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (layerReports, error) {
 	name := l.Name()
-	wants := func(p string) bool {
+	wants := layer.Wants{Path: func(p string) bool {
 		for _, s := range ss {
 			if s.Wants(p) {
 				return true
 			}
 		}
 		return false
-	}
+	}, Executables: slices.ContainsFunc(ss, scan.WantsExecutables)}
 	res, err := ix.walk(ctx, l, name, wants)
 	if err != nil {
 		return layerReports{}, err
@@ -131,8 +131,11 @@ func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (
 	if err := ix.put(ctx, res.DiffID, walkName, walkVersion, lr.walk); err != nil {
 		return lr, err
 	}
-	for _, p := range res.Unresolved(wants) {
+	for _, p := range res.Unresolved(wants.Path) {
 		ix.logger().Warn("link skipped: it cannot be resolved in its layer (a loop); scanners see no file there", "layer", res.DiffID, "path", p)
+	}
+	for _, p := range res.Skipped {
+		ix.logger().Warn("executable skipped: larger than the size limit of one file; scanners see no file there", "layer", res.DiffID, "path", p)
 	}
 	paths := res.Paths() // resolves every link of the layer: once, not per scanner
 	maxPackages := ix.Limits.MaxPackages
@@ -140,7 +143,7 @@ func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (
 		maxPackages = layer.DefaultLimits().MaxPackages
 	}
 	for _, s := range ss {
-		r, err := s.Scan(ctx, onlyWanted{res, paths, s, maxPackages})
+		r, err := s.Scan(ctx, onlyWanted{res, paths, s, scan.WantsExecutables(s), maxPackages})
 		if err != nil {
 			return lr, fmt.Errorf("layer %s: scanner %s: %w", res.DiffID, s.Name(), err)
 		}
@@ -154,7 +157,7 @@ func (ix *Indexer) read(ctx context.Context, l image.Layer, ss []scan.Scanner) (
 
 // walk reads the layer, verifies its digests and, when the walk left link
 // targets pending, opens the layer again to read them.
-func (ix *Indexer) walk(ctx context.Context, l image.Layer, name string, wants func(string) bool) (*layer.Result, error) {
+func (ix *Indexer) walk(ctx context.Context, l image.Layer, name string, wants layer.Wants) (*layer.Result, error) {
 	rc, err := l.Open(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("layer %s: open: %w", name, err)
@@ -207,13 +210,16 @@ func (ix *Indexer) logger() *slog.Logger {
 }
 
 // onlyWanted shows a scanner only the files it asked for, so that a
-// scanner's report does not depend on which other scanners ran with it.
-// paths is files.Paths(), listed once for all the scanners; maxPackages
-// bounds the packages the scanner may report (scan.PackageLimiter).
+// scanner's report does not depend on which other scanners ran with it:
+// those it wants by path and, when execs is set (scan.WantsExecutables),
+// the executable ELF files. paths is files.Paths(), listed once for all
+// the scanners; maxPackages bounds the packages the scanner may report
+// (scan.PackageLimiter).
 type onlyWanted struct {
 	files       scan.FileSet
 	paths       []string
 	s           scan.Scanner
+	execs       bool
 	maxPackages int
 }
 
@@ -223,11 +229,23 @@ func (o onlyWanted) MaxPackages() int { return o.maxPackages }
 func (o onlyWanted) Paths() []string {
 	var out []string
 	for _, p := range o.paths {
-		if o.s.Wants(p) {
+		if o.wants(p) {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// wants reports whether the scanner asked for the file at p.
+func (o onlyWanted) wants(p string) bool {
+	return o.s.Wants(p) || o.Executable(p)
+}
+
+// Executable reports whether p is an executable ELF file that the scanner
+// asked for (scan.ExecutableSet).
+func (o onlyWanted) Executable(p string) bool {
+	e, ok := o.files.(scan.ExecutableSet)
+	return o.execs && ok && e.Executable(p)
 }
 
 // Resolve follows links as the layer does (scan.Resolver); a file set
@@ -256,7 +274,7 @@ func (o onlyWanted) Section(p string) (*io.SectionReader, error) {
 }
 
 func (o onlyWanted) wanted(p string) error {
-	if !o.s.Wants(strings.TrimPrefix(p, "/")) {
+	if !o.wants(strings.TrimPrefix(p, "/")) {
 		return fmt.Errorf("%s: not wanted by scanner %s: %w", p, o.s.Name(), fs.ErrNotExist)
 	}
 	return nil

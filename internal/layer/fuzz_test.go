@@ -27,13 +27,16 @@ func FuzzWalk(f *testing.F) {
 		symlink("loop", "loop"),
 		reg("var/.wh..wh..opq", ""),
 		reg("var/.wh.cache", ""),
+		exe("opt/app/server", "\x7fELF\x02\x01\x01"),
+		exe("opt/app/start", "#!/bin/sh\n"),
+		exe("opt/app/short", "\x7f"),
 	)
 	f.Add(seed)
 	f.Add(testutil.Gzipped(f, seed))
 	f.Add(testutil.Zstded(f, seed))
 	lim := Limits{MaxBytes: 16 << 20, MaxFileSize: 1 << 20, MaxEntries: 10_000}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		wants := func(p string) bool { return p == "var/lib/dpkg/status" || strings.HasPrefix(p, "etc/") }
+		wants := Wants{Path: func(p string) bool { return p == "var/lib/dpkg/status" || strings.HasPrefix(p, "etc/") }, Executables: true}
 		res, err := Walk(context.Background(), "fuzz", bytes.NewReader(b), wants, lim)
 		if err != nil {
 			return

@@ -3,6 +3,7 @@ package layer
 import (
 	"archive/tar"
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -18,9 +19,11 @@ type ent struct {
 	typ  byte   // tar.TypeReg when zero
 	body string // contents of a regular file
 	link string // target of a link
+	mode int64  // 0o644 when zero
 }
 
 func reg(name, body string) ent       { return ent{name: name, typ: tar.TypeReg, body: body} }
+func exe(name, body string) ent       { return ent{name: name, typ: tar.TypeReg, body: body, mode: 0o755} }
 func dir(name string) ent             { return ent{name: name, typ: tar.TypeDir} }
 func symlink(name, target string) ent { return ent{name: name, typ: tar.TypeSymlink, link: target} }
 func hardlink(name, target string) ent {
@@ -33,7 +36,7 @@ func buildTar(t testing.TB, entries ...ent) []byte {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, e := range entries {
-		hdr := &tar.Header{Name: e.name, Typeflag: e.typ, Linkname: e.link, Mode: 0o644, Size: int64(len(e.body))}
+		hdr := &tar.Header{Name: e.name, Typeflag: e.typ, Linkname: e.link, Mode: cmp.Or(e.mode, 0o644), Size: int64(len(e.body))}
 		if e.typ != tar.TypeReg {
 			hdr.Size = 0
 		}
@@ -64,14 +67,16 @@ func readTestdata(t testing.TB, name string) []byte {
 	return b
 }
 
-func wantAll(string) bool  { return true }
-func wantNone(string) bool { return false }
+var (
+	wantAll  = Wants{Path: func(string) bool { return true }}
+	wantNone = Wants{}
+)
 
 // wantSet wants exactly the listed paths.
-func wantSet(paths ...string) func(string) bool {
+func wantSet(paths ...string) Wants {
 	m := map[string]bool{}
 	for _, p := range paths {
 		m[p] = true
 	}
-	return func(p string) bool { return m[p] }
+	return Wants{Path: func(p string) bool { return m[p] }}
 }

@@ -19,11 +19,13 @@ const (
 var errClosed = errors.New("layer result closed")
 
 // kept is where the contents of one kept file are: in memory, or n bytes
-// at off in the temporary file.
+// at off in the temporary file. exec says the file is an executable ELF
+// file (see Wants.Executables).
 type kept struct {
 	mem    []byte
 	off, n int64
 	onDisk bool
+	exec   bool
 }
 
 // spill holds the large kept files of a walk in one temporary file, and

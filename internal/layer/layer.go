@@ -6,6 +6,9 @@
 // Memory does not grow with the layer: only wanted files are kept, small
 // ones in memory and large ones in one temporary file (see Result.Close),
 // and what is recorded of links and whiteouts is bounded by Limits.
+// Files are wanted by their path, or wherever they are for being
+// executable ELF files (see Wants): of the other executables, only the
+// first four bytes are read.
 //
 // Links are resolved inside the layer as a container would see them: an
 // absolute target starts at the layer root and ".." at the root stays at
@@ -92,6 +95,20 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// Wants says which regular files a walk keeps.
+type Wants struct {
+	// Path reports whether the file at path (clean, relative: "etc/passwd")
+	// is wanted whatever it holds; it must be cheap. A file it wants that
+	// is larger than Limits.MaxFileSize fails the walk. Nil wants none.
+	Path func(path string) bool
+	// Executables asks for every executable ELF file too, wherever it is:
+	// a regular file whose mode has an execute bit and whose contents
+	// start with the ELF magic. Result.Executable tells them apart. One
+	// larger than Limits.MaxFileSize is not kept but listed in
+	// Result.Skipped: a large program is no reason to refuse a layer.
+	Executables bool
+}
+
 // Result is what one walk of a layer found. It implements scan.FileSet.
 // Close it to release the temporary file that holds large kept files.
 type Result struct {
@@ -106,6 +123,9 @@ type Result struct {
 	// Pending lists the targets of wanted links that were not kept because
 	// they came earlier in the stream, sorted; ReadPending reads them.
 	Pending []string
+	// Skipped lists the executable ELF files wanted (Wants.Executables)
+	// but not kept for being larger than Limits.MaxFileSize, sorted.
+	Skipped []string
 	Entries int   // tar entries
 	Bytes   int64 // uncompressed bytes
 
@@ -179,6 +199,14 @@ func (r *Result) reaches(p string) bool {
 	}
 	_, ok := r.files[t]
 	return ok
+}
+
+// Executable reports whether name leads, through its links, to a kept
+// file that is an executable ELF file, when the walk wanted those
+// (Wants.Executables).
+func (r *Result) Executable(name string) bool {
+	k, err := r.kept("open", name)
+	return err == nil && k.exec
 }
 
 // ReadFile returns the contents of a kept file, following symbolic and hard

@@ -82,10 +82,10 @@ func (r *Result) ReadPending(ctx context.Context, name string, rd io.Reader, lim
 	if len(r.Pending) == 0 {
 		return nil
 	}
-	again, err := walk(ctx, rd, func(p string) bool {
+	again, err := walk(ctx, rd, Wants{Path: func(p string) bool {
 		_, ok := slices.BinarySearch(r.Pending, p)
 		return ok
-	}, lim.withDefaults(), r.spill)
+	}}, lim.withDefaults(), r.spill)
 	if err != nil {
 		return fmt.Errorf("layer %s: second read for link targets: %w", name, err)
 	}

@@ -2,8 +2,10 @@ package layer
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -26,13 +28,13 @@ const (
 
 // Walk reads one layer once, streaming, to EOF (trailing padding included,
 // so that both digests are right). It keeps the contents of the regular
-// files for which wants(path) is true, records every whiteout, opaque
-// directory, symbolic and hard link, and computes the diff_id and the blob
-// digest. name identifies the layer in errors, usually by its digest.
-// Context cancellation is checked between entries. Zero fields of lim take
-// their defaults. When Result.Pending is not empty, ReadPending completes
-// the result. Close the result when done.
-func Walk(ctx context.Context, name string, r io.Reader, wants func(path string) bool, lim Limits) (*Result, error) {
+// files that wants names, records every whiteout, opaque directory,
+// symbolic and hard link, and computes the diff_id and the blob digest.
+// name identifies the layer in errors, usually by its digest. Context
+// cancellation is checked between entries. Zero fields of lim take their
+// defaults. When Result.Pending is not empty, ReadPending completes the
+// result. Close the result when done.
+func Walk(ctx context.Context, name string, r io.Reader, wants Wants, lim Limits) (*Result, error) {
 	sp := &spill{}
 	res, err := walk(ctx, r, wants, lim.withDefaults(), sp)
 	if err != nil {
@@ -61,7 +63,7 @@ func (e invalid) Is(target error) bool { return target == ErrInvalid }
 func Invalid(err error) error { return invalid{err} }
 
 // walk is Walk, keeping large files in sp.
-func walk(ctx context.Context, r io.Reader, wants func(string) bool, lim Limits, sp *spill) (*Result, error) {
+func walk(ctx context.Context, r io.Reader, wants Wants, lim Limits, sp *spill) (*Result, error) {
 	blob := sha256.New()
 	src := io.TeeReader(r, blob)
 	s, err := Decompress(src, lim)
@@ -91,6 +93,7 @@ func walk(ctx context.Context, r io.Reader, wants func(string) bool, lim Limits,
 		res.DiffID = res.BlobDigest
 	}
 	res.Whiteouts, res.Opaques = sortedUnique(res.Whiteouts), sortedUnique(res.Opaques)
+	res.Skipped = sortedUnique(res.Skipped)
 	res.Symlinks = slices.Sorted(maps.Keys(res.symTargets))
 	res.Pending = w.pending()
 	return res, nil
@@ -107,7 +110,7 @@ func sortedUnique(s []string) []string {
 
 // walker is the state of one walk.
 type walker struct {
-	wants     func(string) bool
+	wants     Wants
 	lim       Limits
 	res       *Result
 	extra     map[string]bool // targets of wanted links, wanted for the rest of the stream
@@ -138,16 +141,14 @@ func (w *walker) walk(ctx context.Context, tr *tar.Reader) error {
 		}
 		w.last = hdr.Name
 		w.end.Entry(hdr)
-		p, keep, err := w.entry(hdr)
+		p, regular, err := w.entry(hdr)
 		if err != nil {
 			return fmt.Errorf("entry %q: %w", hdr.Name, err)
 		}
-		if keep {
-			k, err := w.res.spill.keep(tr, hdr.Size)
-			if err != nil {
-				return w.readError(err)
+		if regular {
+			if err := w.regular(tr, hdr, p); err != nil {
+				return err
 			}
-			w.res.files[p] = k
 		}
 	}
 }
@@ -166,9 +167,9 @@ func (w *walker) readError(err error) error {
 	return err
 }
 
-// entry records one header; keep says the entry's contents, at path p,
-// are to be kept.
-func (w *walker) entry(hdr *tar.Header) (p string, keep bool, err error) {
+// entry records one header; regular says the entry is a regular file, at
+// path p, whose contents may be kept (see regular).
+func (w *walker) entry(hdr *tar.Header) (p string, regular bool, err error) {
 	p, err = cleanEntry(hdr.Name)
 	if err != nil || p == "." {
 		return "", false, err
@@ -180,8 +181,7 @@ func (w *walker) entry(hdr *tar.Header) (p string, keep bool, err error) {
 	w.res.forget(p)
 	switch hdr.Typeflag {
 	case tar.TypeReg, tar.TypeGNUSparse:
-		keep, err = w.keep(p, hdr.Size)
-		return p, keep, err
+		return p, true, nil
 	case tar.TypeSymlink:
 		return "", false, w.symlink(p, hdr.Linkname)
 	case tar.TypeLink:
@@ -224,18 +224,50 @@ func (w *walker) record(names ...string) error {
 	return nil
 }
 
+// wanted reports whether p is wanted by its path: wants.Path names it, or
+// it is the target of a wanted link.
 func (w *walker) wanted(p string) bool {
-	return w.extra[p] || w.wants(p)
+	return w.extra[p] || (w.wants.Path != nil && w.wants.Path(p))
 }
 
-// keep says whether a regular file's contents are to be kept: it is
-// wanted, and not too large.
-func (w *walker) keep(p string, size int64) (bool, error) {
-	if !w.wanted(p) {
-		return false, nil
+// regular keeps the contents of the regular file at p, read from r, when
+// it is wanted: by its path, whatever it holds (larger than MaxFileSize,
+// it fails the walk), or, with wants.Executables, as an executable ELF
+// file: its mode has an execute bit and its first bytes are the ELF magic
+// (larger than MaxFileSize, it is listed in Skipped and not kept). Only
+// the magic is read of the other executables.
+func (w *walker) regular(r io.Reader, hdr *tar.Header, p string) error {
+	byPath := w.wanted(p)
+	exec := w.wants.Executables && hdr.Mode&0o111 != 0
+	if !byPath && !exec {
+		return nil
 	}
-	if size > w.lim.MaxFileSize {
-		return false, fmt.Errorf("wanted file of %d bytes exceeds the %s limit", size, formatSize(w.lim.MaxFileSize))
+	if byPath && hdr.Size > w.lim.MaxFileSize {
+		return fmt.Errorf("entry %q: wanted file of %d bytes exceeds the %s limit", hdr.Name, hdr.Size, formatSize(w.lim.MaxFileSize))
 	}
-	return true, nil
+	var head []byte
+	if exec {
+		head = make([]byte, min(hdr.Size, int64(len(elf.ELFMAG))))
+		if _, err := io.ReadFull(r, head); err != nil {
+			return w.readError(err)
+		}
+		exec = string(head) == elf.ELFMAG
+	}
+	switch {
+	case !byPath && !exec:
+		return nil
+	case !byPath && hdr.Size > w.lim.MaxFileSize:
+		w.res.Skipped = append(w.res.Skipped, p)
+		if err := w.record(p); err != nil {
+			return fmt.Errorf("entry %q: %w", hdr.Name, err)
+		}
+		return nil
+	}
+	k, err := w.res.spill.keep(io.MultiReader(bytes.NewReader(head), r), hdr.Size)
+	if err != nil {
+		return w.readError(err)
+	}
+	k.exec = exec
+	w.res.files[p] = k
+	return nil
 }

@@ -113,7 +113,7 @@ func TestWalkErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		blob  []byte
-		wants func(string) bool
+		wants Wants
 		lim   Limits
 		want  string
 	}{

@@ -9,6 +9,7 @@ package testutil
 import (
 	"archive/tar"
 	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,6 +31,7 @@ type Entry struct {
 	Link string
 	Hard string
 	Dir  bool
+	Mode int64 // of a regular file, 0o644 when zero
 }
 
 // epoch is the modification time of every entry, so builds are repeatable.
@@ -49,7 +51,7 @@ func Tar(entries ...Entry) ([]byte, error) {
 		case e.Hard != "":
 			h.Typeflag, h.Linkname = tar.TypeLink, e.Hard
 		default:
-			h.Typeflag, h.Size = tar.TypeReg, int64(len(e.Body))
+			h.Typeflag, h.Size, h.Mode = tar.TypeReg, int64(len(e.Body)), cmp.Or(e.Mode, 0o644)
 		}
 		if err := tw.WriteHeader(h); err != nil {
 			return nil, fmt.Errorf("tar %s: %w", e.Path, err)

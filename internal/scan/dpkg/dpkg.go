@@ -44,7 +44,7 @@ func (Scanner) Name() string { return "dpkg" }
 
 // Version is bumped whenever Scan reports something else for the same
 // bytes.
-func (Scanner) Version() string { return "3" }
+func (Scanner) Version() string { return "4" }
 
 // Wants reports whether path is var/lib/dpkg/status, a package file
 // directly in var/lib/dpkg/status.d (not one of its control files) or a

@@ -29,22 +29,36 @@ func listOwner(p string) string {
 // ReadFileList adds to owned, for each path of a file list that a language
 // scanner may report as a package database, that path (relative, without
 // a leading slash) mapped to owner. A file list has thousands of paths, of
-// which only these few matter, so the rest are not kept.
+// which only these few matter, so the rest are not kept. A directory is
+// told from a file by the line after it, which names what it holds.
 func ReadFileList(owned map[string]string, owner string, b []byte) {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, 64*1024)
+	held := "" // a path that may be an executable, unless the next line is beneath it
 	for sc.Scan() {
 		p := strings.TrimPrefix(path.Clean("/"+sc.Text()), "/")
-		if languageDB(p) {
-			owned[p] = owner
+		if held != "" && !strings.HasPrefix(p, held+"/") {
+			owned[held] = owner
 		}
+		held = ""
+		switch {
+		case languageDB(p):
+			owned[p] = owner
+		case libExecutable(p):
+			held = p
+		}
+	}
+	if held != "" {
+		owned[held] = owner
 	}
 }
 
 // languageDB reports whether p may be a package database of a language
 // scanner: an executable in a bin, sbin or libexec directory (Go
-// binaries), a Java archive, a Python METADATA or PKG-INFO file (or a
-// single-file egg-info) and an npm package.json under node_modules.
+// binaries, which are read wherever they are, but are installed there),
+// a Java archive, a Python METADATA or PKG-INFO file (or a single-file
+// egg-info) and an npm package.json under node_modules. See libExecutable
+// for the other executables.
 func languageDB(p string) bool {
 	dir, base := path.Split(p)
 	dir = strings.TrimSuffix(dir, "/")
@@ -60,4 +74,15 @@ func languageDB(p string) bool {
 	}
 	last := dir[strings.LastIndexByte(dir, '/')+1:]
 	return last == "bin" || last == "sbin" || strings.HasPrefix(dir, "usr/libexec")
+}
+
+// libExecutable reports whether p may be an executable that a package
+// installs beneath usr/lib, a Go binary among them: a name in lower case
+// without a dot (usr/lib/go-1.19/pkg/tool/linux_amd64/vet,
+// usr/lib/docker/cli-plugins/docker-buildx, usr/lib/apt/methods/http), as
+// data files' names seldom are (RECORD, LC_CTYPE, libc.so.6), or a
+// directory, which ReadFileList tells apart.
+func libExecutable(p string) bool {
+	rest, ok := strings.CutPrefix(p, "usr/lib/")
+	return ok && !strings.ContainsAny(rest[strings.LastIndexByte(rest, '/')+1:], ".ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 }

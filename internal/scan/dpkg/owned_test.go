@@ -24,11 +24,17 @@ const requestsList = `/.
 `
 
 // The layer's file lists fill Owned with the paths a language scanner may
-// report, and only those; the ":arch" qualifier is not part of the owner.
+// report, and only those: Go binaries in bin directories and beneath
+// usr/lib, not the directories there nor data files; the ":arch"
+// qualifier is not part of the owner.
 func TestScanFileLists(t *testing.T) {
 	files := scantest.Files{
 		"var/lib/dpkg/info/python3-requests.list": []byte(requestsList),
 		"var/lib/dpkg/info/runc.list":             []byte("/usr/sbin\n/usr/sbin/runc\n/usr/share/man/man8/runc.8.gz\n"),
+		"var/lib/dpkg/info/golang-1.19-go.list": []byte("/usr/lib/go-1.19\n/usr/lib/go-1.19/VERSION\n/usr/lib/go-1.19/pkg\n" +
+			"/usr/lib/go-1.19/pkg/include/asm_amd64.h\n/usr/lib/go-1.19/pkg/tool\n/usr/lib/go-1.19/pkg/tool/linux_amd64\n" +
+			"/usr/lib/go-1.19/pkg/tool/linux_amd64/compile\n/usr/lib/go-1.19/pkg/tool/linux_amd64/vet\n/usr/lib/go-1.19/src/go/doc/doc.go\n"),
+		"var/lib/dpkg/info/docker-buildx.list": []byte("/usr/lib/docker\n/usr/lib/docker/cli-plugins\n/usr/lib/docker/cli-plugins/docker-buildx\n"),
 		"var/lib/dpkg/info/libjackson2-core-java.list": []byte("/usr/share/java/jackson-core.jar\n" +
 			"/usr/share/maven-repo/com/fasterxml/jackson/core/jackson-core/2.x/jackson-core-2.x.pom\n"),
 		"var/lib/dpkg/info/node-x:all.list": []byte("/usr/share/nodejs/x/package.json\n/usr/lib/node_modules/x/package.json\n"),
@@ -42,7 +48,10 @@ func TestScanFileLists(t *testing.T) {
 	want := map[string]string{
 		"usr/lib/python3/dist-packages/requests-2.28.1.egg-info":          "deb/python3-requests",
 		"usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO": "deb/python3-requests",
-		"usr/sbin/runc":                                               "deb/runc",
+		"usr/sbin/runc": "deb/runc",
+		"usr/lib/go-1.19/pkg/tool/linux_amd64/compile":                "deb/golang-1.19-go",
+		"usr/lib/go-1.19/pkg/tool/linux_amd64/vet":                    "deb/golang-1.19-go",
+		"usr/lib/docker/cli-plugins/docker-buildx":                    "deb/docker-buildx",
 		"usr/share/java/jackson-core.jar":                             "deb/libjackson2-core-java",
 		"usr/lib/node_modules/x/package.json":                         "deb/node-x",
 		"usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA": "deb/python3-six",

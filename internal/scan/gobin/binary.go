@@ -1,9 +1,9 @@
 package gobin
 
 import (
-	"bytes"
 	"cmp"
 	"debug/buildinfo"
+	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
@@ -14,11 +14,15 @@ import (
 	"github.com/strata-scan/strata"
 )
 
-// ErrNotGo is the error of ReadBinary for a file that is not an ELF file
-// with readable Go build info.
-var ErrNotGo = errors.New("not an ELF file with Go build info")
-
-var elfMagic = []byte("\x7fELF")
+var (
+	// ErrNotGo is the error of ReadBinary for a file that is not an ELF
+	// file with readable Go build info.
+	ErrNotGo = errors.New("not an ELF file with Go build info")
+	// ErrBadELF is the error of ReadBinary, besides ErrNotGo, for a file
+	// that starts with the ELF magic but cannot be read as an ELF file:
+	// cut short, or with headers that point outside it.
+	ErrBadELF = errors.New("not a readable ELF file")
+)
 
 // ReadBinary reads the Go build info of an ELF executable and returns its
 // packages (see Packages). path is the file's image path: it becomes each
@@ -28,18 +32,23 @@ var elfMagic = []byte("\x7fELF")
 // memory, and stripped binaries are read as well. Each package also gets
 // the functions of its packages that the binary holds (see setSymbols).
 // Every error wraps ErrNotGo: a file whose build info cannot be read is
-// not taken for a Go binary.
+// not taken for a Go binary; that of a damaged ELF file wraps ErrBadELF
+// too.
 func ReadBinary(path string, r io.ReaderAt) ([]strata.Package, error) {
-	magic := make([]byte, len(elfMagic))
-	if _, err := r.ReadAt(magic, 0); err != nil || !bytes.Equal(magic, elfMagic) {
+	magic := make([]byte, len(elf.ELFMAG))
+	if _, err := r.ReadAt(magic, 0); err != nil || string(magic) != elf.ELFMAG {
 		return nil, fmt.Errorf("gobin: %s: %w: no ELF header", path, ErrNotGo)
+	}
+	f, err := elf.NewFile(r)
+	if err != nil {
+		return nil, fmt.Errorf("gobin: %s: %w: %w: %v", path, ErrNotGo, ErrBadELF, err)
 	}
 	bi, err := buildinfo.Read(r)
 	if err != nil {
 		return nil, fmt.Errorf("gobin: %s: %w: %v", path, ErrNotGo, err)
 	}
 	pkgs := Packages(path, bi)
-	setSymbols(pkgs, r)
+	setSymbols(pkgs, f)
 	return pkgs, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"debug/gosym"
+	"encoding/binary"
 	"errors"
 	"os"
 	"os/exec"
@@ -122,26 +123,36 @@ func TestReadBinary(t *testing.T) {
 	}
 }
 
+// A file that is no ELF file with Go build info is not a Go binary
+// (ErrNotGo); one with the ELF magic that cannot be read as an ELF file
+// is a damaged ELF file too (ErrBadELF).
 func TestReadBinaryNotGo(t *testing.T) {
 	noInfo := bytes.Replace(goELF(t, "go1.26.8", htmlcheckInfo), []byte("\xff Go buildinf:"), []byte("\xff Go nothing!:"), 1)
+	headersOutside := goELF(t, "go1.26.8", htmlcheckInfo)
+	binary.LittleEndian.PutUint64(headersOutside[0x28:], 1<<30) // e_shoff: the section headers at 1 GiB
 	const pre = "gobin: " + bin + ": not an ELF file with Go build info: "
 	tests := []struct {
 		name string
 		in   []byte
 		want string
+		bad  bool
 	}{
-		{"empty", nil, "no ELF header"},
-		{"script", []byte("#!/bin/sh\necho hello\n"), "no ELF header"},
-		{"truncated ELF", goELF(t, "go1.26.8", htmlcheckInfo)[:40], "unrecognized file format"},
-		{"ELF without build info", noInfo, "not a Go executable"},
-		{"build info without version", goELF(t, "", htmlcheckInfo), "not a Go executable"},
-		{"corrupt module info", goELF(t, "go1.26.8", "mod\tonly-a-path\n"), "could not parse Go build info: line 1: expected 2 or 3 columns; got 1"},
+		{"empty", nil, "no ELF header", false},
+		{"script", []byte("#!/bin/sh\necho hello\n"), "no ELF header", false},
+		{"truncated ELF", goELF(t, "go1.26.8", htmlcheckInfo)[:40], "not a readable ELF file: EOF", true},
+		{"section headers outside the file", headersOutside, "not a readable ELF file: EOF", true},
+		{"ELF without build info", noInfo, "not a Go executable", false},
+		{"build info without version", goELF(t, "", htmlcheckInfo), "not a Go executable", false},
+		{"corrupt module info", goELF(t, "go1.26.8", "mod\tonly-a-path\n"), "could not parse Go build info: line 1: expected 2 or 3 columns; got 1", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := gobin.ReadBinary(bin, bytes.NewReader(tt.in))
 			if !errors.Is(err, gobin.ErrNotGo) || err.Error() != pre+tt.want {
 				t.Errorf("ReadBinary = %v, %v; want error %q wrapping ErrNotGo", got, err, pre+tt.want)
+			}
+			if errors.Is(err, gobin.ErrBadELF) != tt.bad {
+				t.Errorf("ReadBinary error %v wraps ErrBadELF: %v, want %v", err, !tt.bad, tt.bad)
 			}
 		})
 	}

@@ -20,8 +20,8 @@ import (
 // when the binary is stripped of its symbol table (-ldflags=-s), and names
 // only the functions the linker found reachable. When that table cannot be
 // read, every package is marked Stripped.
-func setSymbols(pkgs []strata.Package, r io.ReaderAt) {
-	funcs, err := functions(r)
+func setSymbols(pkgs []strata.Package, f *elf.File) {
+	funcs, err := functions(f)
 	if err != nil {
 		for i := range pkgs {
 			pkgs[i].Stripped = true
@@ -54,16 +54,12 @@ func setSymbols(pkgs []strata.Package, r io.ReaderAt) {
 // inlined everywhere is missing from them. Either way a function inlined
 // so wholly that no instruction is left of it (one that returns a
 // constant) leaves no name.
-func functions(r io.ReaderAt) (names []string, err error) {
+func functions(f *elf.File) (names []string, err error) {
 	defer func() { // debug/elf and debug/gosym do not promise not to panic on corrupt input
 		if p := recover(); p != nil {
 			names, err = nil, fmt.Errorf("corrupt .gopclntab: %v", p)
 		}
 	}()
-	f, err := elf.NewFile(r)
-	if err != nil {
-		return nil, err
-	}
 	pcln := f.Section(".gopclntab")
 	if pcln == nil {
 		return nil, errors.New("no .gopclntab section")

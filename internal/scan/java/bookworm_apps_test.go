@@ -71,8 +71,8 @@ func TestBookwormApps(t *testing.T) {
 }
 
 // readLayer reads the gzip-compressed layer blob of an OCI layout tarball
-// (itself gzip-compressed) and returns its wanted regular files and its
-// symbolic links, resolved, that lead to one of them.
+// (itself gzip-compressed) and returns its wanted regular files, its
+// executables and its symbolic links, resolved, that lead to one of them.
 func readLayer(t *testing.T, image, blob string, wants func(string) bool) scantest.Linked {
 	t.Helper()
 	f, err := os.Open(image)
@@ -104,7 +104,7 @@ func readLayer(t *testing.T, image, blob string, wants func(string) bool) scante
 		switch {
 		case hdr.Typeflag == tar.TypeSymlink:
 			files.Links[name] = strings.TrimPrefix(path.Join("/", path.Dir(name), hdr.Linkname), "/")
-		case hdr.Typeflag == tar.TypeReg && wants(name):
+		case hdr.Typeflag == tar.TypeReg && (wants(name) || hdr.Mode&0o111 != 0): // gobin wants executables wherever they are
 			if files.Files[name], err = io.ReadAll(tr); err != nil {
 				t.Fatal(err)
 			}

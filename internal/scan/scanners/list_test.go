@@ -11,7 +11,7 @@ import (
 )
 
 func TestState(t *testing.T) {
-	if got, want := scanners.State(scanners.All()), "apk@2,dpkg@3,gobin@3,java@2,npm@1,os-release@1,python@1,rpm@2"; got != want {
+	if got, want := scanners.State(scanners.All()), "apk@2,dpkg@4,gobin@4,java@2,npm@1,os-release@1,python@1,rpm@2"; got != want {
 		t.Errorf("State(All()) = %q, want %q", got, want)
 	}
 	bumped := []scan.Scanner{fake{"os-release", "2"}, fake{"dpkg", "1"}}

@@ -47,16 +47,18 @@ func (Zeros) Read(b []byte) (int, error) {
 }
 
 // ScanLayer walks the layer r as the indexer does (one layer.Walk with the
-// default limits, keeping the files s wants, a large one in the walk's
-// temporary file) and scans the result with s. It also returns the bytes
-// allocated meanwhile, by every goroutine (runtime.MemStats.TotalAlloc):
+// default limits, keeping the files s wants, by path and, for a
+// scan.ExecutableScanner, as executable ELF files, a large one in the
+// walk's temporary file) and scans the result with s. It also returns the
+// bytes allocated meanwhile, by every goroutine (runtime.MemStats.TotalAlloc):
 // a bound of the memory the walk and the scan held at any time.
 func ScanLayer(t testing.TB, s scan.Scanner, r io.Reader) (*strata.LayerReport, uint64) {
 	t.Helper()
 	t.Setenv("TMPDIR", t.TempDir()) // where the walk keeps large files
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	res, err := layer.Walk(context.Background(), "L", r, s.Wants, layer.Limits{})
+	wants := layer.Wants{Path: s.Wants, Executables: scan.WantsExecutables(s)}
+	res, err := layer.Walk(context.Background(), "L", r, wants, layer.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
