@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/strata-scan/strata/internal/countio"
 )
 
 const (
@@ -111,7 +112,7 @@ func writeLayer(dir string, files, size int, status, osRelease string) (descript
 	}
 	defer tmp.Close()
 	blobHash, diffHash := sha256.New(), sha256.New()
-	counter := &countWriter{w: io.MultiWriter(tmp, blobHash)}
+	counter := &countio.Writer{W: io.MultiWriter(tmp, blobHash)}
 	zw := gzip.NewWriter(counter)
 	tw := tar.NewWriter(io.MultiWriter(zw, diffHash))
 	if err := fill(tw, files, size, status, osRelease); err != nil {
@@ -129,7 +130,7 @@ func writeLayer(dir string, files, size int, status, osRelease string) (descript
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, hex)); err != nil {
 		return descriptor{}, "", err
 	}
-	return descriptor{MediaType: layerType, Digest: "sha256:" + hex, Size: counter.n}, digestOf(diffHash), nil
+	return descriptor{MediaType: layerType, Digest: "sha256:" + hex, Size: counter.N}, digestOf(diffHash), nil
 }
 
 func digestOf(h hash.Hash) string { return fmt.Sprintf("sha256:%x", h.Sum(nil)) }
@@ -189,16 +190,4 @@ func words(n int) []byte {
 		out = append(out, " \n"[rng.IntN(8)/7])
 	}
 	return out[:n]
-}
-
-// countWriter counts the bytes written through it.
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/strata-scan/strata/internal/countio"
 )
 
 // ratioCheckAfter is the uncompressed size past which Limits.MaxRatio is
@@ -40,7 +41,7 @@ var (
 type Stream struct {
 	Compression Compression
 
-	src   *countingReader // the compressed bytes
+	src   *countio.Reader // the compressed bytes
 	dec   io.Reader
 	close func()
 	n     int64 // uncompressed bytes read
@@ -51,7 +52,7 @@ type Stream struct {
 // contents. Zero fields of lim take their defaults. Close the stream to
 // release the decoder.
 func Decompress(r io.Reader, lim Limits) (*Stream, error) {
-	s := &Stream{Compression: None, src: &countingReader{r: r}, lim: lim.withDefaults(), close: func() {}}
+	s := &Stream{Compression: None, src: &countio.Reader{R: r}, lim: lim.withDefaults(), close: func() {}}
 	br := bufio.NewReaderSize(s.src, 64<<10)
 	magic, _ := br.Peek(len(zstdMagic)) // a short stream is simply not compressed
 	switch {
@@ -84,7 +85,7 @@ func (s *Stream) Read(p []byte) (int, error) {
 	if s.n > s.lim.MaxBytes {
 		return n, fmt.Errorf("decompressed size exceeds %s limit", formatSize(s.lim.MaxBytes))
 	}
-	if s.n > ratioCheckAfter && s.n/max(s.src.n, 1) > s.lim.MaxRatio {
+	if s.n > ratioCheckAfter && s.n/max(s.src.N, 1) > s.lim.MaxRatio {
 		return n, fmt.Errorf("compression ratio exceeds %d:1 (decompression bomb?)", s.lim.MaxRatio)
 	}
 	return n, err
@@ -97,18 +98,6 @@ func (s *Stream) Uncompressed() int64 { return s.n }
 func (s *Stream) Close() error {
 	s.close()
 	return nil
-}
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // formatSize writes n in the largest binary unit that divides it exactly.

@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/countio"
 	"github.com/strata-scan/strata/internal/update"
 )
 
@@ -78,7 +79,7 @@ func (u Updater) rolling() []string {
 
 // Parse reads one secdb document, JSON (it starts with "{") or YAML.
 func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
-	c := &counter{r: r}
+	c := &countio.Reader{R: r}
 	br := bufio.NewReaderSize(c, 64<<10)
 	first, err := update.FirstRune(br)
 	if err == io.EOF {

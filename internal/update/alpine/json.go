@@ -8,20 +8,9 @@ import (
 	"io"
 	"reflect"
 
+	"github.com/strata-scan/strata/internal/countio"
 	"github.com/strata-scan/strata/internal/update/jsonstream"
 )
-
-// counter counts the bytes read through it.
-type counter struct {
-	r io.Reader
-	n int64
-}
-
-func (c *counter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
 
 // jsonDoc walks one JSON document.
 type jsonDoc struct {
@@ -35,8 +24,8 @@ type jsonDoc struct {
 // byte offset from the start of the input, and the package. A document
 // cut short ends inside a value: its error is io.ErrUnexpectedEOF at the
 // offset where the input ended.
-func decodeJSON(br *bufio.Reader, c *counter) (*secdb, error) {
-	d := &jsonDoc{dec: json.NewDecoder(br), start: c.n - int64(br.Buffered()), bad: -1}
+func decodeJSON(br *bufio.Reader, c *countio.Reader) (*secdb, error) {
+	d := &jsonDoc{dec: json.NewDecoder(br), start: c.N - int64(br.Buffered()), bad: -1}
 	var db secdb
 	err := jsonstream.Object(d.dec, func(key string) error {
 		if err := d.member(&db, key); err != nil {
@@ -51,7 +40,7 @@ func decodeJSON(br *bufio.Reader, c *counter) (*secdb, error) {
 	case err == nil:
 		return &db, nil
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, fmt.Errorf("offset %d: %w", c.n, err)
+		return nil, fmt.Errorf("offset %d: %w", c.N, err)
 	case d.bad >= 0:
 		return nil, fmt.Errorf("offset %d: %w", d.bad, err)
 	}
