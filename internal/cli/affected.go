@@ -53,10 +53,10 @@ func runAffected(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, ar)
 	}
 	tw := newTable(e.stdout)
-	fmt.Fprintln(tw, "IMAGE\tPACKAGE\tVERSION\tLAYER\tRECORD")
+	fmt.Fprintln(tw, "IMAGE\tPACKAGE\tVERSION\tLAYER\tRECORDS")
 	for _, img := range ar.Images {
 		for _, p := range img.Packages {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", img.Manifest, p.Name, p.Version, p.Layer, p.Record)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", img.Manifest, p.Name, p.Version, p.Layer, strings.Join(p.Records, ", "))
 		}
 	}
 	if err := tw.Flush(); err != nil {

@@ -10,7 +10,6 @@ import (
 	"hash"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/strata-scan/strata"
@@ -36,9 +35,12 @@ const dbExportHelp = `Usage: strata db export [flags] FILE
 Writes every feed's records, with the feed's status (the fingerprint of
 its upstream documents and when they were last fetched), to FILE: one
 zstd-compressed, checksummed bundle. FILE is replaced only once the bundle
-is complete. The SHA-256 of the file is printed: compare it with the one
-"strata db import" prints to make sure the file that arrived is the one
-that left.
+is complete (a new FILE has mode 0644 less the umask; a replaced one keeps
+its mode); a symbolic link is followed and kept. A FIFO or a device is
+written directly. FILE "-" is standard output, and the messages go to
+standard error. The SHA-256 of the bundle is printed: compare it with the
+one "strata db import" prints to make sure the file that arrived is the
+one that left.
 `
 
 const dbImportHelp = `Usage: strata db import [flags] FILE
@@ -111,34 +113,33 @@ func runDBExport(ctx context.Context, e *env, args []string) error {
 	if len(names) == 0 {
 		return errors.New("the store holds no feed data to export: load feeds with \"strata update\" first")
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
+	// With "-", standard output is the bundle's alone.
+	msgs, name := e.stdout, file
+	if file == "-" {
+		msgs, name = e.stderr, "standard output"
+	}
+	out, err := openExport(file, e.stdout)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // once renamed, there is nothing to remove
-	defer tmp.Close()
+	defer out.discard()
 	sum := sha256.New()
-	n, err := writeBundle(ctx, e, st, names, io.MultiWriter(tmp, sum))
+	n, err := writeBundle(ctx, msgs, st, names, io.MultiWriter(out, sum))
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return err
+	if err := out.commit(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), file); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "wrote %s: %d feeds, %d records, sha256 %s\n", file, len(names), n, hex.EncodeToString(sum.Sum(nil)))
+	fmt.Fprintf(msgs, "wrote %s: %d feeds, %d records, sha256 %s\n", name, len(names), n, hex.EncodeToString(sum.Sum(nil)))
 	return nil
 }
 
-// writeBundle writes the feeds names of st as a bundle to w and returns
-// the number of records written. Each feed is read under its update lock,
-// so that its status and records are of the same update.
-func writeBundle(ctx context.Context, e *env, st store.Store, names []string, w io.Writer) (int, error) {
+// writeBundle writes the feeds names of st as a bundle to w, each feed's
+// progress to msgs, and returns the number of records written. Each feed
+// is read under its update lock, so that its status and records are of
+// the same update.
+func writeBundle(ctx context.Context, msgs io.Writer, st store.Store, names []string, w io.Writer) (int, error) {
 	bw, err := bundle.NewWriter(w, time.Now())
 	if err != nil {
 		return 0, err
@@ -154,7 +155,7 @@ func writeBundle(ctx context.Context, e *env, st store.Store, names []string, w 
 			return 0, err
 		}
 		n += len(vs)
-		fmt.Fprintf(e.stdout, "%s: %d records, fetched %s\n", name, len(vs), when(s.LastSuccess, time.Now()))
+		fmt.Fprintf(msgs, "%s: %d records, fetched %s\n", name, len(vs), when(s.LastSuccess, time.Now()))
 	}
 	return n, bw.Close()
 }

@@ -13,7 +13,9 @@ const deleteHelp = `Usage: strata delete [flags] MANIFEST-DIGEST…
 
 Deletes indexed images by their manifest digest (the manifest_hash of a
 report), with the layer reports that no other indexed image references.
-Layers shared with another image stay cached.
+Layers shared with another image stay cached. The images' pending
+notifications are dropped: neither listed nor delivered any more (those
+delivered already stay in the history).
 `
 
 func runDelete(ctx context.Context, e *env, args []string) error {

@@ -50,6 +50,9 @@ func runNotifications(ctx context.Context, e *env, args []string) error {
 	var last int64 // the ID of the last listed
 	err = store.EachPendingGroup(ctx, st, func(g *store.NotificationGroup) error {
 		for k := g.Acked; k < g.Pairs(); k++ {
+			if g.Dropped(k) { // its image was deleted
+				continue
+			}
 			n := g.Notification(k)
 			if err := w.write(n); err != nil {
 				return err

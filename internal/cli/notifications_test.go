@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/match"
 	"github.com/strata-scan/strata/internal/notify"
+	"github.com/strata-scan/strata/internal/report"
 	"github.com/strata-scan/strata/internal/store"
 	"github.com/strata-scan/strata/internal/store/sqlite"
 )
@@ -47,17 +49,7 @@ func TestNotificationsRealData(t *testing.T) {
 	out = mustRun(t, "update", "--db", db, "--source", "debian="+dsaList)
 	after := matchAll(t, db)
 
-	var want []string
-	for p := range after {
-		if !before[p] {
-			want = append(want, p+" added")
-		}
-	}
-	for p := range before {
-		if !after[p] {
-			want = append(want, p+" removed")
-		}
-	}
+	want := imageChanges(before, after)
 	slices.Sort(want)
 	if len(want) == 0 {
 		t.Fatal("the newer list adds no finding: the test proves nothing")
@@ -72,7 +64,12 @@ func TestNotificationsRealData(t *testing.T) {
 	}
 	var got []string
 	for _, n := range ns {
-		got = append(got, fmt.Sprintf("%s %s %s", n.Manifest, n.Vulnerability, n.Reason))
+		// The vulnerability (as the report shows it) the notification names.
+		v := holding(map[string]map[strata.Digest][]string{"added": after, "removed": before}[n.Reason][n.Manifest], n.Vulnerability)
+		if v == "" {
+			v = n.Vulnerability
+		}
+		got = append(got, fmt.Sprintf("%s %s %s", n.Manifest, v, n.Reason))
 	}
 	slices.Sort(got)
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -91,21 +88,41 @@ func TestNotificationsRealData(t *testing.T) {
 	}
 }
 
+// imageChanges returns the changes of each image (see changes) from
+// before to after, as sorted "manifest ids reason" lines.
+func imageChanges(before, after map[strata.Digest][]string) []string {
+	var out []string
+	for m := range after {
+		for _, c := range changes(before[m], after[m]) {
+			out = append(out, string(m)+" "+c)
+		}
+	}
+	for m := range before {
+		if _, ok := after[m]; !ok {
+			for _, c := range changes(before[m], nil) {
+				out = append(out, string(m)+" "+c)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // updateSummary is the summary line of an update that changes the
-// (image, vulnerability) findings from before to after.
-func updateSummary(before, after map[string]bool) string {
-	count := func(from, to map[string]bool) (int, int) {
+// images' vulnerabilities from before to after.
+func updateSummary(before, after map[strata.Digest][]string) string {
+	count := func(reason string) (int, int) {
 		vulns, images := map[string]bool{}, map[string]bool{}
-		for p := range to {
-			if !from[p] {
-				m, v, _ := strings.Cut(p, " ")
-				images[m], vulns[v] = true, true
+		for _, c := range imageChanges(before, after) {
+			f := strings.Fields(c)
+			if f[2] == reason {
+				images[f[0]], vulns[f[1]] = true, true
 			}
 		}
 		return len(vulns), len(images)
 	}
-	added, addedTo := count(before, after)
-	removed, removedFrom := count(after, before)
+	added, addedTo := count("added")
+	removed, removedFrom := count("removed")
 	return summaryLine(added, addedTo, removed, removedFrom)
 }
 
@@ -145,8 +162,8 @@ func olderDSAList(t *testing.T, cutoff time.Time) string {
 }
 
 // matchAll matches every indexed image against the store, as a scan does,
-// and returns the "manifest vulnerability" pairs found.
-func matchAll(t *testing.T, db string) map[string]bool {
+// and returns their vulnerabilities (see vulnerabilities) by manifest.
+func matchAll(t *testing.T, db string) map[strata.Digest][]string {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, db)
@@ -158,7 +175,7 @@ func matchAll(t *testing.T, db string) map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pairs := map[string]bool{}
+	out := map[strata.Digest][]string{}
 	for _, m := range ms {
 		r, err := st.IndexReport(ctx, m)
 		if err != nil {
@@ -168,16 +185,14 @@ func matchAll(t *testing.T, db string) map[string]bool {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range res.Findings {
-			pairs[fmt.Sprintf("%s %s", m, f.Vulnerability.ID)] = true
-		}
+		out[m] = vulnerabilities(report.Build(r, res))
 	}
-	return pairs
+	return out
 }
 
 // checkAffected checks strata affected for the record id and for an
 // alias of it against the images that a full match finds.
-func checkAffected(t *testing.T, db, id string, pairs map[string]bool) {
+func checkAffected(t *testing.T, db, id string, vulns map[strata.Digest][]string) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
@@ -195,10 +210,9 @@ func checkAffected(t *testing.T, db, id string, pairs map[string]bool) {
 			t.Fatal(err)
 		}
 		var want, got []string
-		for p := range pairs {
-			m, v, _ := strings.Cut(p, " ")
-			if slices.Contains(ar.Records, v) && !slices.Contains(want, m) {
-				want = append(want, m)
+		for m, vs := range vulns {
+			if holding(vs, strings.Join(ar.Records, ",")) != "" {
+				want = append(want, string(m))
 			}
 		}
 		for _, img := range ar.Images {

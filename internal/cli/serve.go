@@ -146,7 +146,7 @@ func listenAndServe(ctx context.Context, e *env, cfg httpapi.Config, st store.St
 	}()
 	go func() {
 		defer close(notified)
-		notifyLoop(ctx, e.log, st, cfg.Notify, rounds)
+		notifyLoop(ctx, e.log, st, cfg.Notify, srv.Metrics(), rounds)
 	}()
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -212,8 +212,8 @@ func updateFeeds(ctx context.Context, log *slog.Logger, st store.Store, cfg http
 // notifyLoop records the notifications of new feed updates and delivers
 // the pending ones: at start-up, after each update round and every
 // cfg.Interval (0: only after rounds), until ctx ends.
-func notifyLoop(ctx context.Context, log *slog.Logger, st store.Store, cfg httpapi.Notify, rounds <-chan struct{}) {
-	ds, closeAll := deliverers(cfg)
+func notifyLoop(ctx context.Context, log *slog.Logger, st store.Store, cfg httpapi.Notify, m *httpapi.Metrics, rounds <-chan struct{}) {
+	ds, closeAll := deliverers(cfg, log, m)
 	defer closeAll()
 	n := &notify.Notifier{Store: st, Index: st, Log: log}
 	for {
@@ -238,18 +238,22 @@ func notifyLoop(ctx context.Context, log *slog.Logger, st store.Store, cfg httpa
 	}
 }
 
-// deliverers returns the configured deliverers and a function that
-// closes them.
-func deliverers(cfg httpapi.Notify) ([]notify.Deliverer, func()) {
+// deliverers returns the configured deliverers, which log to log and
+// count their attempts in m, and a function that closes them.
+func deliverers(cfg httpapi.Notify, log *slog.Logger, m *httpapi.Metrics) ([]notify.Deliverer, func()) {
 	var ds []notify.Deliverer
 	closeAll := func() {}
+	attempted := func(name string) func(error) {
+		return func(err error) { m.NotificationDelivery(name, err) }
+	}
 	if cfg.Webhook.URL != "" {
 		ds = append(ds, &webhook.Deliverer{Target: cfg.Webhook.URL, Callback: cfg.Callback,
-			Secret: []byte(cfg.Webhook.Secret), Client: &http.Client{Timeout: webhookTimeout}})
+			Secret: []byte(cfg.Webhook.Secret), Client: &http.Client{Timeout: webhookTimeout},
+			Log: log, Attempted: attempted(webhook.Name)})
 	}
 	if cfg.AMQP.URL != "" {
 		a := &amqp.Deliverer{URL: cfg.AMQP.URL, Exchange: cfg.AMQP.Exchange, RoutingKey: cfg.AMQP.RoutingKey,
-			Callback: cfg.Callback, Secret: []byte(cfg.Webhook.Secret)}
+			Callback: cfg.Callback, Secret: []byte(cfg.Webhook.Secret), Log: log, Attempted: attempted(amqp.Name)}
 		ds = append(ds, a)
 		closeAll = func() { _ = a.Close() }
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/httpapi"
 	"github.com/strata-scan/strata/internal/notify/webhook"
-	"github.com/strata-scan/strata/internal/report"
 )
 
 // `strata serve` with a webhook configured: an image is indexed under an
@@ -50,7 +49,7 @@ func TestServeWebhook(t *testing.T) {
 	if resp := call(t, "POST", base+"/indexer/api/v1/index_report", m, nil); resp.status != http.StatusCreated {
 		t.Fatalf("POST manifest: status %d: %s", resp.status, resp.body)
 	}
-	before := vulnNames(vulnerabilityReport(t, base, m.Hash))
+	before := vulnerabilities(vulnerabilityReport(t, base, m.Hash))
 	copyFile(t, dsaList, feed)
 	var body webhook.Body
 	select {
@@ -59,19 +58,8 @@ func TestServeWebhook(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("no webhook POST within 60 s")
 	}
-	after := vulnNames(vulnerabilityReport(t, base, m.Hash))
-	var want []string
-	for v := range after {
-		if !before[v] {
-			want = append(want, v+" added")
-		}
-	}
-	for v := range before {
-		if !after[v] {
-			want = append(want, v+" removed")
-		}
-	}
-	slices.Sort(want)
+	after := vulnerabilities(vulnerabilityReport(t, base, m.Hash))
+	want := changes(before, after)
 	if len(want) == 0 {
 		t.Fatal("the newer list changes no finding: the test proves nothing")
 	}
@@ -82,7 +70,12 @@ func TestServeWebhook(t *testing.T) {
 		if n.Manifest != m.Hash {
 			t.Errorf("notification %s: manifest %s, want %s", n.ID, n.Manifest, m.Hash)
 		}
-		got = append(got, n.Vulnerability.Name+" "+n.Reason)
+		// The vulnerability (as the report shows it) the notification names.
+		v := holding(map[string][]string{"added": after, "removed": before}[n.Reason], n.Vulnerability.Name)
+		if v == "" {
+			v = n.Vulnerability.Name
+		}
+		got = append(got, v+" "+n.Reason)
 	}
 	slices.Sort(got)
 	if diff := cmp.Diff(want, got); diff != "" || body.Callback != base+webhook.CallbackPath+body.NotificationID {
@@ -116,13 +109,4 @@ func severity(t *testing.T, n webhook.Notification) strata.Severity {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// vulnNames returns the names of the vulnerabilities of vr.
-func vulnNames(vr *report.VulnerabilityReport) map[string]bool {
-	names := map[string]bool{}
-	for _, v := range vr.Vulnerabilities {
-		names[v.Name] = true
-	}
-	return names
 }

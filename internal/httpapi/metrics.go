@@ -21,6 +21,7 @@ type Metrics struct {
 	layers   *prometheus.CounterVec
 	reports  *prometheus.CounterVec
 	updates  *prometheus.CounterVec
+	delivery *prometheus.CounterVec
 	handler  http.Handler
 }
 
@@ -43,8 +44,11 @@ func newMetrics(st store.Store, feeds []string) *Metrics {
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "strata_feed_updates_total", Help: "Feed update runs by feed and result (updated, unchanged, busy, failed).",
 		}, []string{"updater", "result"}),
+		delivery: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "strata_notification_deliveries_total", Help: "Notification delivery attempts by deliverer (webhook, amqp) and result (ok, error).",
+		}, []string{"deliverer", "result"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.layers, m.reports, m.updates,
+	m.reg.MustRegister(m.requests, m.latency, m.layers, m.reports, m.updates, m.delivery,
 		feedCollector{store: st, feeds: feeds},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -71,6 +75,16 @@ func (m *Metrics) layerIndexed(_, _ int, _ strata.Digest, cached bool) {
 // "unchanged", "busy" (another replica was updating it) or "failed".
 func (m *Metrics) FeedUpdate(updater, result string) {
 	m.updates.WithLabelValues(updater, result).Inc()
+}
+
+// NotificationDelivery records one attempt of the deliverer at delivering
+// a notification message, which failed with err unless nil.
+func (m *Metrics) NotificationDelivery(deliverer string, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.delivery.WithLabelValues(deliverer, result).Inc()
 }
 
 func (m *Metrics) serve(w http.ResponseWriter, r *http.Request) error {

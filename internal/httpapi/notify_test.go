@@ -86,8 +86,8 @@ func TestAffected(t *testing.T) {
 	}
 	layer := strata.Digest(m.Layers[0].Hash)
 	openssl := []notify.AffectedImage{{Manifest: strata.Digest(m.Hash), Packages: []notify.AffectedPackage{
-		{Name: "libssl1.1", Version: "1.1.1d-0+deb10u4", Layer: layer, Record: "DSA-4855-1"},
-		{Name: "openssl", Version: "1.1.1d-0+deb10u4", Layer: layer, Record: "DSA-4855-1"},
+		{Name: "libssl1.1", Version: "1.1.1d-0+deb10u4", Layer: layer, Records: []string{"DSA-4855-1"}},
+		{Name: "openssl", Version: "1.1.1d-0+deb10u4", Layer: layer, Records: []string{"DSA-4855-1"}},
 	}}}
 	tests := []struct {
 		query string

@@ -49,6 +49,26 @@ func (im *Image) openDocker(a files) error {
 	return nil
 }
 
+// isDockerManifest says whether a holds the manifest.json of a `docker
+// save` archive: a list of images, each naming its config and layers. A
+// root file system's own manifest.json is unlikely to be one.
+func isDockerManifest(a files) bool {
+	b, err := readSmall(a, dockerManifestFile)
+	if err != nil {
+		return false
+	}
+	var m tarball.Manifest
+	if json.Unmarshal(b, &m) != nil || len(m) == 0 {
+		return false
+	}
+	for _, d := range m {
+		if d.Config == "" || len(d.Layers) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // opener opens one file of a as a layer.
 func opener(a files, name string) func(context.Context) (io.ReadCloser, error) {
 	return func(ctx context.Context) (io.ReadCloser, error) {

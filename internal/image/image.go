@@ -92,9 +92,10 @@ func (l Layer) Name() string {
 var errNotImage = errors.New("not a docker archive, OCI layout or root filesystem directory")
 
 // Open detects what ref is from its contents and opens it: a docker save
-// archive (tar, or gzip-compressed tar), an OCI image layout (a directory
-// holding oci-layout and index.json, or a tar or gzip-compressed tar of
-// one) or a root file system (any other directory). A ref that names no
+// archive (tar, gzip-compressed tar, or a directory it was unpacked to:
+// one holding a manifest.json that lists a config and layers), an OCI
+// image layout (a directory holding oci-layout and index.json, or a tar or
+// gzip-compressed tar of one) or a root file system (any other directory). A ref that names no
 // file and reads as a registry reference (see registryRef) is pulled from
 // its registry: manifest and config now, layers when opened.
 func Open(ctx context.Context, ref string, opt Options) (*Image, error) {
@@ -132,10 +133,20 @@ func (im *Image) openDir(ctx context.Context, opt Options) error {
 		return err
 	}
 	im.closers = append(im.closers, root.Close)
-	if _, err := root.Lstat(ociLayoutFile); err != nil {
-		return im.openRootFS(ctx, root)
+	a := dirFiles{root}
+	switch {
+	case exists(root, ociLayoutFile):
+		return im.openOCI(ctx, a, opt)
+	case isDockerManifest(a):
+		return im.openDocker(a)
 	}
-	return im.openOCI(ctx, dirFiles{root}, opt)
+	return im.openRootFS(ctx, root)
+}
+
+// exists says whether name is in root.
+func exists(root *os.Root, name string) bool {
+	_, err := root.Lstat(name)
+	return err == nil
 }
 
 // openFiles opens the image held in an archive's files.

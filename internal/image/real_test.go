@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 const bookwormOSRelease = `PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
@@ -83,25 +84,45 @@ func TestOpenRealImages(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			im, err := Open(context.Background(), sharedImage(t, tc.file), Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer im.Close()
-			got := realImage{Kind: im.Kind, ManifestDigest: im.ManifestDigest, ConfigDigest: sha256Digest(im.Config)}
-			for i, l := range im.Layers {
-				rl := realLayer{DiffID: l.DiffID, Blob: l.Blob, Size: l.Size}
-				if i < len(tc.want.Layers) && tc.want.Layers[i].Walk != nil {
-					w := walkLayer(t, l, "etc/os-release")
-					rl.Walk = &w
-				}
-				got.Layers = append(got.Layers, rl)
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("(-want +got)\n%s", diff)
-			}
+			checkRealImage(t, sharedImage(t, tc.file), tc.want)
 		})
 	}
+}
+
+// checkRealImage opens ref and checks that it is want, walking the layers
+// want says to walk.
+func checkRealImage(t *testing.T, ref string, want realImage) {
+	t.Helper()
+	im, err := Open(context.Background(), ref, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Close()
+	got := realImage{Kind: im.Kind, ManifestDigest: im.ManifestDigest, ConfigDigest: sha256Digest(im.Config)}
+	for i, l := range im.Layers {
+		rl := realLayer{DiffID: l.DiffID, Blob: l.Blob, Size: l.Size}
+		if i < len(want.Layers) && want.Layers[i].Walk != nil {
+			w := walkLayer(t, l, "etc/os-release")
+			rl.Walk = &w
+		}
+		got.Layers = append(got.Layers, rl)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+// A directory a `docker save` archive was unpacked to opens as the
+// archive does.
+func TestOpenUnpackedDockerArchive(t *testing.T) {
+	dir := t.TempDir()
+	if err := testutil.Untar(sharedImage(t, "debian-bookworm-minbase.docker.tar.gz"), dir); err != nil {
+		t.Fatal(err)
+	}
+	checkRealImage(t, dir, realImage{
+		Kind: KindDockerArchive, ManifestDigest: minbaseConfig, ConfigDigest: minbaseConfig,
+		Layers: []realLayer{{DiffID: minbaseDiffID, Size: 82237440, Walk: &walked{Files: map[string]string{"etc/os-release": bookwormOSRelease}}}},
+	})
 }
 
 // The small docker save archives of osv-scalibr: every layer opens and

@@ -109,3 +109,28 @@ func TestRootFSStopsWhenClosedEarly(t *testing.T) {
 		t.Errorf("read after Close: %v, want %v", err, io.ErrClosedPipe)
 	}
 }
+
+// A root file system with a manifest.json of its own (a web app's, an
+// empty list, a list naming no layers) is no unpacked docker archive.
+func TestRootFSWithManifestJSON(t *testing.T) {
+	for _, manifest := range []string{
+		`{"name": "app", "version": "1.0"}`,
+		`[]`,
+		`[{"Config": "c.json", "Layers": []}]`,
+		`[{"Layers": ["l.tar"]}]`,
+		`not json`,
+	} {
+		t.Run(manifest, func(t *testing.T) {
+			dir := makeRootFS(t)
+			testutil.WriteFile(t, filepath.Join(dir, "manifest.json"), []byte(manifest))
+			im, err := Open(context.Background(), dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer im.Close()
+			if im.Kind != KindRootFS {
+				t.Errorf("kind = %s, want %s", im.Kind, KindRootFS)
+			}
+		})
+	}
+}

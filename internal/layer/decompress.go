@@ -83,7 +83,7 @@ func (s *Stream) Read(p []byte) (int, error) {
 	n, err := s.dec.Read(p)
 	s.n += int64(n)
 	if s.n > s.lim.MaxBytes {
-		return n, fmt.Errorf("decompressed size exceeds %s limit", formatSize(s.lim.MaxBytes))
+		return n, fmt.Errorf("decompressed size exceeds %s limit", FormatSize(s.lim.MaxBytes))
 	}
 	if s.n > ratioCheckAfter && s.n/max(s.src.N, 1) > s.lim.MaxRatio {
 		return n, fmt.Errorf("compression ratio exceeds %d:1 (decompression bomb?)", s.lim.MaxRatio)
@@ -100,8 +100,9 @@ func (s *Stream) Close() error {
 	return nil
 }
 
-// formatSize writes n in the largest binary unit that divides it exactly.
-func formatSize(n int64) string {
+// FormatSize writes n in the largest binary unit that divides it exactly
+// ("64 MiB"), or in bytes.
+func FormatSize(n int64) string {
 	for _, u := range []struct {
 		name string
 		size int64

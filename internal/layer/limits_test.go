@@ -102,7 +102,7 @@ func TestDecompressSniffs(t *testing.T) {
 }
 
 func TestFormatSize(t *testing.T) {
-	got := []string{formatSize(64 << 30), formatSize(256 << 20), formatSize(3 << 10), formatSize(1000), formatSize(1<<20 + 1)}
+	got := []string{FormatSize(64 << 30), FormatSize(256 << 20), FormatSize(3 << 10), FormatSize(1000), FormatSize(1<<20 + 1)}
 	want := []string{"64 GiB", "256 MiB", "3 KiB", "1000 bytes", "1048577 bytes"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)

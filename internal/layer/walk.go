@@ -219,7 +219,7 @@ func (w *walker) record(names ...string) error {
 		w.recorded += int64(len(n))
 	}
 	if w.recorded > w.lim.MaxRecorded {
-		return fmt.Errorf("links and whiteouts recorded exceed the %s limit", formatSize(w.lim.MaxRecorded))
+		return fmt.Errorf("links and whiteouts recorded exceed the %s limit", FormatSize(w.lim.MaxRecorded))
 	}
 	return nil
 }
@@ -243,7 +243,7 @@ func (w *walker) regular(r io.Reader, hdr *tar.Header, p string) error {
 		return nil
 	}
 	if byPath && hdr.Size > w.lim.MaxFileSize {
-		return fmt.Errorf("entry %q: wanted file of %d bytes exceeds the %s limit", hdr.Name, hdr.Size, formatSize(w.lim.MaxFileSize))
+		return fmt.Errorf("entry %q: wanted file of %d bytes exceeds the %s limit", hdr.Name, hdr.Size, FormatSize(w.lim.MaxFileSize))
 	}
 	var head []byte
 	if exec {

@@ -3,8 +3,6 @@ package match
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/strata-scan/strata"
 )
@@ -28,7 +26,7 @@ func EnrichNVD(ctx context.Context, src NVDSource, res *Result) error {
 	seen := map[string]bool{}
 	var ids []string
 	for i := range res.Findings {
-		for _, id := range cves(&res.Findings[i].Vulnerability) {
+		for _, id := range res.Findings[i].Vulnerability.CVEs() {
 			if !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
@@ -49,23 +47,11 @@ func EnrichNVD(ctx context.Context, src NVDSource, res *Result) error {
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		f.NVD = nil
-		for _, id := range cves(&f.Vulnerability) {
+		for _, id := range f.Vulnerability.CVEs() {
 			if e, ok := byID[id]; ok {
 				f.NVD = append(f.NVD, e)
 			}
 		}
 	}
 	return nil
-}
-
-// cves lists, sorted and once each, the CVE ids among v's ID and aliases.
-func cves(v *strata.Vulnerability) []string {
-	var ids []string
-	for _, id := range append([]string{v.ID}, v.Aliases...) {
-		if strings.HasPrefix(id, "CVE-") && !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	return ids
 }

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/store"
 )
 
@@ -38,12 +38,13 @@ type AffectedImage struct {
 }
 
 // AffectedPackage is an affected package, the layer that introduced it and
-// the record that matched it.
+// the records that matched it (sorted: several when feeds give the
+// vulnerability under several ids, as a PYSEC and a GHSA record).
 type AffectedPackage struct {
 	Name    string        `json:"name"`
 	Version string        `json:"version"`
 	Layer   strata.Digest `json:"layer"`
-	Record  string        `json:"record"`
+	Records []string      `json:"records"`
 }
 
 // ErrUnknownVulnerability is returned by Affected when no record has the id
@@ -69,10 +70,10 @@ func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("vulnerability %s: %w", shortID(id), err)
+		return nil, fmt.Errorf("vulnerability %s: %w", excerpt.ID(id), err)
 	}
 	if len(recs) == 0 {
-		return nil, fmt.Errorf("vulnerability %s: %w", shortID(id), ErrUnknownVulnerability)
+		return nil, fmt.Errorf("vulnerability %s: %w", excerpt.ID(id), ErrUnknownVulnerability)
 	}
 	indexed, err := st.CountManifests(ctx)
 	if err != nil {
@@ -114,6 +115,7 @@ func affectedImages(ctx context.Context, st Index, recs []strata.Vulnerability) 
 				records[v.ID] = append(records[v.ID], f.Vulnerability.ID)
 			}
 		}
+		slices.Sort(records[v.ID])
 		if len(fs) > 0 {
 			ids = append(ids, v.ID)
 		}
@@ -126,9 +128,7 @@ func affectedImages(ctx context.Context, st Index, recs []strata.Vulnerability) 
 	if len(ids) > 0 {
 		err = st.ManifestsWith(ctx, ids, true, func(h store.Holding) error {
 			p := byID[h.Version]
-			for _, r := range records[h.Version] {
-				pkgs[h.Digest] = append(pkgs[h.Digest], AffectedPackage{Name: p.Name, Version: p.Version, Layer: h.Layer, Record: r})
-			}
+			pkgs[h.Digest] = append(pkgs[h.Digest], AffectedPackage{Name: p.Name, Version: p.Version, Layer: h.Layer, Records: records[h.Version]})
 			return nil
 		})
 		if err != nil {
@@ -138,10 +138,11 @@ func affectedImages(ctx context.Context, st Index, recs []strata.Vulnerability) 
 	images := make([]AffectedImage, 0, len(pkgs))
 	for m, ps := range pkgs {
 		slices.SortFunc(ps, func(a, b AffectedPackage) int {
-			return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Version, b.Version),
-				strings.Compare(a.Record, b.Record), strings.Compare(string(a.Layer), string(b.Layer)))
+			return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Version, b.Version), strings.Compare(string(a.Layer), string(b.Layer)))
 		})
-		images = append(images, AffectedImage{Manifest: m, Packages: slices.Compact(ps)})
+		images = append(images, AffectedImage{Manifest: m, Packages: slices.CompactFunc(ps, func(a, b AffectedPackage) bool {
+			return a.Name == b.Name && a.Version == b.Version && a.Layer == b.Layer
+		})})
 	}
 	slices.SortFunc(images, func(a, b AffectedImage) int { return strings.Compare(string(a.Manifest), string(b.Manifest)) })
 	return images, nil
@@ -155,17 +156,4 @@ func canonicalID(id string) string {
 		return "GHSA-" + strings.ToLower(body)
 	}
 	return up
-}
-
-// shortID is id as an error message quotes it: at most 80 bytes (a valid
-// id is far shorter), quoted when it holds anything but letters, digits
-// and punctuation.
-func shortID(id string) string {
-	if len(id) > 80 {
-		id = strings.ToValidUTF8(id[:80], "") + "…"
-	}
-	if strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r == '"' || r > '~' && r != '…' }) {
-		return strconv.Quote(id)
-	}
-	return id
 }

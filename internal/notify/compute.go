@@ -16,7 +16,8 @@ import (
 // vulnerabilities that d's added records make affect it ("added") or that
 // its removed records affected and nothing affects any more ("removed").
 // A vulnerability that affects the image through another current record
-// (another package, another feed) is neither. Each notification names the
+// (another package, another feed, or a record of another id that is the
+// same vulnerability: see canonicalIDs) is neither. Each notification names the
 // first package (by name, version and arch, as the matcher orders
 // findings) that the vulnerability affects in the image, with the highest
 // severity of those findings.
@@ -45,7 +46,7 @@ func compute(ctx context.Context, st Index, d *strata.UpdateDiff, workers int) (
 	if err != nil {
 		return nil, err
 	}
-	j, err := judge(ctx, vs, srcs)
+	j, err := judge(ctx, vs, srcs, canonicalIDs(srcs))
 	if err != nil {
 		return nil, err
 	}
@@ -71,12 +72,22 @@ func compute(ctx context.Context, st Index, d *strata.UpdateDiff, workers int) (
 
 // otherRecords returns the current records, of any updater, of the
 // vulnerabilities of d's records (those of an ecosystem: the others match
-// no package), but for d's added records themselves.
+// no package), but for d's added records themselves: the records with the
+// ID of one of d's, and those that are the same vulnerability as one of
+// d's (strata.Vulnerability.SameAs: the GHSA record of a PYSEC record's
+// CVE), found through their ids and aliases in one query.
 func otherRecords(ctx context.Context, st Index, d *strata.UpdateDiff) ([]strata.Vulnerability, error) {
 	var ids []string
-	for _, v := range slices.Concat(d.Added, d.Removed) {
-		if v.Eco != "" {
-			ids = append(ids, v.ID)
+	byID := map[string][]*strata.Vulnerability{} // d's records by ID and alias
+	for _, vs := range [][]strata.Vulnerability{d.Added, d.Removed} {
+		for i := range vs {
+			if vs[i].Eco == "" {
+				continue
+			}
+			for _, id := range vs[i].IDs() {
+				ids = append(ids, id)
+				byID[id] = append(byID[id], &vs[i])
+			}
 		}
 	}
 	if len(ids) == 0 {
@@ -86,23 +97,70 @@ func otherRecords(ctx context.Context, st Index, d *strata.UpdateDiff) ([]strata
 	for _, v := range d.Added {
 		exclude[d.Updater+"\x00"+v.Key()] = true
 	}
-	updaters, err := st.UpdaterStatuses(ctx)
+	recs, err := st.VulnerabilitiesByID(ctx, ids...)
 	if err != nil {
 		return nil, err
 	}
-	var out []strata.Vulnerability
-	for _, u := range updaters {
-		recs, err := st.VulnerabilitiesByIDs(ctx, u.Updater, ids)
-		if err != nil {
-			return nil, err
+	return slices.DeleteFunc(recs, func(r strata.Vulnerability) bool {
+		if exclude[r.Updater+"\x00"+r.Key()] {
+			return true
 		}
-		for _, r := range recs {
-			if !exclude[r.Updater+"\x00"+r.Key()] {
-				out = append(out, r)
+		for _, id := range r.IDs() {
+			for _, v := range byID[id] {
+				if v.ID == r.ID || v.SameAs(&r) {
+					return false
+				}
+			}
+		}
+		return true
+	}), nil
+}
+
+// canonicalIDs returns the vulnerability of each record of srcs as the
+// notifier counts it: records of one package that are the same
+// vulnerability (strata.Vulnerability.SameAs, transitively), as reports
+// show them, are the smallest of their IDs; any other record is its ID.
+func canonicalIDs(srcs [3]recordSource) func(*strata.Vulnerability) string {
+	node := func(v *strata.Vulnerability) string { return v.Package + "\x00" + v.ID }
+	parent := map[string]string{} // by node; a root maps to itself or is absent
+	var root func(n string) string
+	root = func(n string) string {
+		p, ok := parent[n]
+		if !ok || p == n {
+			return n
+		}
+		r := root(p)
+		parent[n] = r
+		return r
+	}
+	for _, src := range srcs {
+		for k, vs := range src {
+			byID := map[string][]*strata.Vulnerability{} // this package's records by ID and alias
+			for _, o := range srcs {
+				for i := range o[k] {
+					v := &o[k][i]
+					for _, id := range v.IDs() {
+						byID[id] = append(byID[id], v)
+					}
+				}
+			}
+			for i := range vs {
+				v := &vs[i]
+				for _, id := range v.IDs() {
+					for _, o := range byID[id] {
+						if o.ID != v.ID && v.SameAs(o) {
+							a, b := root(node(v)), root(node(o))
+							parent[max(a, b)] = min(a, b)
+						}
+					}
+				}
 			}
 		}
 	}
-	return out, nil
+	return func(v *strata.Vulnerability) string {
+		r := root(node(v))
+		return r[len(v.Package)+1:]
+	}
 }
 
 // A holding (a manifest holds a package version) is packed into a uint64

@@ -91,7 +91,9 @@ func Dispatch(ctx context.Context, st store.GroupReader, d Deliverer, how Delive
 }
 
 // eachPending calls fn with the pending notifications of g, in order, or,
-// when perImage, with the most severe of each image and reason.
+// when perImage, with the most severe of each image and reason; those of
+// deleted images were dropped (the pending pairs of an image are dropped
+// all together or not at all).
 func eachPending(g *store.NotificationGroup, perImage bool, fn func(store.Notification) error) error {
 	nc := int64(len(g.Changes))
 	if nc == 0 {
@@ -100,6 +102,9 @@ func eachPending(g *store.NotificationGroup, perImage bool, fn func(store.Notifi
 	var whole []int64 // the most severe change of each reason, when all of an image's are pending
 	for mi := g.Acked / nc; mi < int64(len(g.Manifests)); mi++ {
 		first := max(g.Acked-mi*nc, 0) // the first pending change of image mi
+		if g.Dropped(mi*nc + first) {
+			continue // the image was deleted: so were its pending notifications
+		}
 		var cs []int64
 		switch {
 		case !perImage:

@@ -157,3 +157,33 @@ func TestDispatchExpire(t *testing.T) {
 		t.Errorf("pending groups after expiry: %d, %v; want 1", len(gs), err)
 	}
 }
+
+// groupList is a GroupReader of fixed groups.
+type groupList []store.NotificationGroup
+
+func (l groupList) NotificationGroups(_ context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
+	var out []store.NotificationGroup
+	for _, g := range l {
+		if g.ID >= f.From && (!f.Pending || g.Acked < g.Pairs()) && len(out) < f.Limit {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// TestDispatchDeleted: the pending notifications of a deleted image are
+// not delivered, in either summary.
+func TestDispatchDeleted(t *testing.T) {
+	g := store.NotificationGroup{ID: 1, Diff: 4, Updater: "debian", Manifests: []strata.Digest{"sha256:1", "sha256:2", "sha256:3"},
+		Changes: []store.Change{
+			{Vulnerability: "CVE-1", Reason: store.Added, Severity: strata.Medium},
+			{Vulnerability: "CVE-2", Reason: store.Added, Severity: strata.Critical},
+		},
+		Acked:   1,                     // image 1's CVE-1
+		Deleted: map[int64]int64{1: 1}, // image 2, deleted then
+	}
+	checkDispatch(t, groupList{g}, All, [][]string{{"4 CVE-2 added Critical 1", "4 CVE-1 added Medium 3", "4 CVE-2 added Critical 3"}})
+	checkDispatch(t, groupList{g}, PerImage, [][]string{{"4 CVE-2 added Critical 1", "4 CVE-2 added Critical 3"}})
+	g.Deleted = map[int64]int64{0: 0, 1: 1, 2: 1} // every image
+	checkDispatch(t, groupList{g}, All, nil)
+}

@@ -52,8 +52,9 @@ type judgement struct {
 	ofIDs [][]uint64
 }
 
-// judge matches each of vs against the records of srcs.
-func judge(ctx context.Context, vs []store.PackageVersion, srcs [3]recordSource) (*judgement, error) {
+// judge matches each of vs against the records of srcs. A finding's
+// vulnerability is canon of its record.
+func judge(ctx context.Context, vs []store.PackageVersion, srcs [3]recordSource, canon func(*strata.Vulnerability) string) (*judgement, error) {
 	if len(vs) >= maxVersions {
 		return nil, fmt.Errorf("%d package versions under the keys of the diff: at most %d", len(vs), maxVersions)
 	}
@@ -78,7 +79,7 @@ func judge(ctx context.Context, vs []store.PackageVersion, srcs [3]recordSource)
 				return nil, err
 			}
 			for _, f := range found {
-				fs = append(fs, finding{f.Vulnerability.ID, kind, i, f.Vulnerability.Severity})
+				fs = append(fs, finding{canon(&f.Vulnerability), kind, i, f.Vulnerability.Severity})
 			}
 		}
 	}

@@ -99,6 +99,63 @@ func TestNotifier(t *testing.T) {
 	}
 }
 
+// Records of one package that are the same vulnerability (an id in
+// common, the same CVEs: strata.Vulnerability.SameAs), in one feed or two,
+// are one vulnerability, as reports show them: a second record of a
+// vulnerability that already affects the image is not news, and one of
+// two records going away while the other stays is not a removal.
+func TestNotifierSameVulnerability(t *testing.T) {
+	ctx := t.Context()
+	st := openStore(t)
+	if err := st.PutIndexReport(ctx, bookworm(manifest, libssl3)); err != nil {
+		t.Fatal(err)
+	}
+	aliased := func(id string, aliases ...string) strata.Vulnerability {
+		v := record(id, "openssl", "3.0.16-1")
+		v.Aliases = aliases
+		return v
+	}
+	cveA, dsa1, dsa2 := aliased("CVE-A"), aliased("DSA-1", "CVE-A"), aliased("DSA-2", "CVE-A", "CVE-X")
+	cveB, dla9 := aliased("CVE-B"), aliased("DLA-9", "CVE-B")
+	zlib := record("DSA-0", "zlib", "1:1.3-1") // of a package the image does not hold
+	note := func(id, reason string) []*store.DiffNotifications {
+		return []*store.DiffNotifications{{
+			Changes: []store.Change{{Vulnerability: id, Package: "libssl3", Version: "3.0.15-1~deb12u1", Reason: reason, Severity: strata.High}},
+			Sets:    []store.ChangeSet{{Manifests: []strata.Digest{manifest}, Changes: []int32{0}}},
+		}}
+	}
+	none := []*store.DiffNotifications{{}}
+	steps := []struct {
+		name, updater string
+		vulns         []strata.Vulnerability
+		want          []*store.DiffNotifications
+	}{
+		{"tracker baseline", "tracker", []strata.Vulnerability{cveA}, nil},
+		{"advisories baseline", "advisories", []strata.Vulnerability{zlib}, nil},
+		{"an advisory of a CVE that affects already", "advisories", []strata.Vulnerability{zlib, dsa1}, none},
+		{"an advisory of two CVEs is another vulnerability", "advisories", []strata.Vulnerability{zlib, dsa1, dsa2}, note("DSA-2", store.Added)},
+		{"the CVE record goes, its advisory stays", "tracker", []strata.Vulnerability{}, none},
+		{"two new records of one vulnerability: the smaller id", "tracker", []strata.Vulnerability{cveB, dla9}, note("CVE-B", store.Added)},
+		{"one of the two goes", "tracker", []strata.Vulnerability{dla9}, none},
+		{"the other goes", "tracker", []strata.Vulnerability{}, note("DLA-9", store.Removed)},
+	}
+	n := &Notifier{Store: st, Index: st}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			if _, err := st.ReplaceVulnerabilities(ctx, s.updater, s.name, s.vulns); err != nil {
+				t.Fatal(err)
+			}
+			sum, err := n.Run(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(s.want, sum.Recorded, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("notifications (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestComputeGroups: images that hold the same affected versions share a
 // group; a vulnerability is notified once per image, with its first
 // package and its highest severity.
@@ -298,14 +355,14 @@ func TestAffected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkg := func(p strata.Package, rec string) AffectedPackage {
-		return AffectedPackage{Name: p.Name, Version: p.Version, Layer: p.IntroducedIn, Record: rec}
+	pkg := func(p strata.Package, recs ...string) AffectedPackage {
+		return AffectedPackage{Name: p.Name, Version: p.Version, Layer: p.IntroducedIn, Records: recs}
 	}
 	want := &AffectedReport{
 		Vulnerability: "CVE-1", Records: []string{"CVE-1", "DSA-1"}, Indexed: 4, Share: 0.75,
 		Images: []AffectedImage{
 			{Manifest: digestOf(0), Packages: []AffectedPackage{pkg(libssl3, "CVE-1")}},
-			{Manifest: digestOf(1), Packages: []AffectedPackage{pkg(old, "CVE-1"), pkg(old, "DSA-1")}},
+			{Manifest: digestOf(1), Packages: []AffectedPackage{pkg(old, "CVE-1", "DSA-1")}},
 			{Manifest: digestOf(2), Packages: []AffectedPackage{pkg(libssl3, "CVE-1")}},
 		},
 	}

@@ -16,9 +16,7 @@ type Index interface {
 	PackageVersions(ctx context.Context, keys []store.PackageKey) ([]store.PackageVersion, error)
 	ManifestsWith(ctx context.Context, versions []int64, digests bool, fn func(store.Holding) error) error
 	ManifestDigests(ctx context.Context, ids []int64) ([]store.IndexedManifest, error)
-	VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error)
-	VulnerabilitiesByIDs(ctx context.Context, updater string, ids []string) ([]strata.Vulnerability, error)
-	UpdaterStatuses(ctx context.Context) ([]store.UpdaterStatus, error)
+	VulnerabilitiesByID(ctx context.Context, ids ...string) ([]strata.Vulnerability, error)
 }
 
 // recordSource is a match.Source over some records only.

@@ -37,7 +37,7 @@ func groupFindings(fs []strata.Finding) []group {
 	for i, f := range fs {
 		k := f.Package.Key()
 		for _, j := range byPackage[k] {
-			if sameVulnerability(&fs[i].Vulnerability, &fs[j].Vulnerability) {
+			if fs[i].Vulnerability.SameAs(&fs[j].Vulnerability) {
 				parent[root(i)] = root(j)
 			}
 		}
@@ -113,35 +113,6 @@ func compareFixed(c version.Comparator, a, b string) int {
 	return n
 }
 
-// sameVulnerability says whether two records of one package name the same
-// vulnerability: they share an id (their own or an alias) and name the
-// same CVEs. The second condition keeps an advisory that fixes several
-// CVEs (DSA-5068-1 names twenty) apart from the record of one of them
-// (CVE-2022-0456): merging those would, through the advisory, merge
-// distinct CVEs into one.
-func sameVulnerability(a, b *strata.Vulnerability) bool {
-	ia, ib := ids(a), ids(b)
-	shared := slices.ContainsFunc(ia, func(id string) bool { return slices.Contains(ib, id) })
-	return shared && slices.Equal(cves(ia), cves(ib))
-}
-
-// ids are a record's own id and its aliases.
-func ids(v *strata.Vulnerability) []string {
-	return append([]string{v.ID}, v.Aliases...)
-}
-
-// cves are the CVE ids among ids, sorted, without repeats.
-func cves(ids []string) []string {
-	var out []string
-	for _, id := range ids {
-		if strings.HasPrefix(id, "CVE-") {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // primary is the finding whose record names the group's vulnerability
 // and gives its fixed version.
 func (g group) primary() strata.Finding { return g[0] }
@@ -183,7 +154,7 @@ func (g group) names() []string {
 func (g group) aliases() []string {
 	out := []string{}
 	for _, f := range g {
-		for _, id := range ids(&f.Vulnerability) {
+		for _, id := range f.Vulnerability.IDs() {
 			if id != g.primary().Vulnerability.ID {
 				out = append(out, id)
 			}

@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 )
-
-// maxStanzaLine bounds one line of a stanza database; real ones stay under
-// a few KiB (dpkg's long Depends and Breaks lists).
-const maxStanzaLine = 1 << 20
 
 // Incomplete is the error a stanza's end function returns for a package
 // that lacks a field it needs: Stanzas skips that stanza, with a warning
@@ -51,12 +48,15 @@ func Stanzas(name, path string, r io.Reader, blank func(string) bool, add func(l
 		}
 		return err
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxStanzaLine)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
+	br := bufio.NewReaderSize(r, 64<<10)
+	for n := 1; ; n++ {
+		line, err := readLine(br)
+		if err == io.EOF {
+			return finish()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: parse %s: line %d: %w", name, path, n, err)
+		}
 		if blank(line) {
 			if err := finish(); err != nil {
 				return err
@@ -67,8 +67,16 @@ func Stanzas(name, path string, r io.Reader, blank func(string) bool, add func(l
 			return fmt.Errorf("%s: parse %s: line %d: %w", name, path, n, err)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: parse %s: line %d: %w", name, path, n+1, err)
+}
+
+// readLine reads the next line of br, without its "\n" or "\r\n", and
+// returns io.EOF at the end of input. A line may be as long as the file,
+// as dpkg allows (a long Description): a database is a file kept by the
+// layer walk, whose size is bounded.
+func readLine(br *bufio.Reader) (string, error) {
+	line, err := br.ReadString('\n')
+	if err == io.EOF && line != "" {
+		err = nil // the last line, without "\n"
 	}
-	return finish()
+	return strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"), err
 }

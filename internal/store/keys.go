@@ -136,3 +136,12 @@ func Migrations(fsys fs.FS) ([]Migration, error) {
 	}
 	return ms, nil
 }
+
+// IDList names the vulnerability ids of a query in an error message: `id
+// "X"`, or `N ids ("X", …)`.
+func IDList(ids []string) string {
+	if len(ids) == 1 {
+		return fmt.Sprintf("id %q", ids[0])
+	}
+	return fmt.Sprintf("%d ids (%q, …)", len(ids), ids[0])
+}

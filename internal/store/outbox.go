@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -70,6 +72,21 @@ type NotificationGroup struct {
 	Acked int64
 	// Delivered is when the last of them was acknowledged.
 	Delivered time.Time
+	// Deleted maps the index in Manifests of each image deleted since
+	// (the group still pending) to the group's Acked then: its pairs from
+	// there on were dropped, neither listed nor delivered; those delivered
+	// before stay listed.
+	Deleted map[int64]int64
+}
+
+// Dropped reports whether pair k of g was dropped: still pending when
+// its image was deleted.
+func (g *NotificationGroup) Dropped(k int64) bool {
+	if len(g.Deleted) == 0 {
+		return false
+	}
+	acked, ok := g.Deleted[k/int64(len(g.Changes))]
+	return ok && k >= acked
 }
 
 // Pairs counts the notifications of g.
@@ -153,6 +170,48 @@ func EncodeSet(s ChangeSet, n int) (manifests string, changes []byte, err error)
 		cs = binary.AppendUvarint(cs, uint64(c))
 	}
 	return string(append(ms, ']')), cs, nil
+}
+
+// deletedMark prefixes, in the manifests column of a stored group, the
+// digest of an image deleted while the group was pending, after the
+// group's acked count then and a colon: "deleted:12:sha256:…".
+const deletedMark = "deleted:"
+
+// DeleteManifestEdit returns what deleting the image m replaces in the
+// manifests column of a pending group: old, its JSON string, by
+// prefix + acked + suffix where acked is the group's acked count (so that
+// the engines' UPDATE writes it in SQL), which DecodeManifests reads as
+// Deleted.
+func DeleteManifestEdit(m strata.Digest) (old, prefix, suffix string, err error) {
+	q, err := appendJSONString(nil, string(m))
+	if err != nil {
+		return "", "", "", err
+	}
+	return string(q), `"` + deletedMark, ":" + string(q[1:]), nil
+}
+
+// DecodeManifests reads the manifests column of a stored group: the
+// digests, and the deleted ones as NotificationGroup.Deleted has them.
+func DecodeManifests(b []byte) (ms []strata.Digest, deleted map[int64]int64, err error) {
+	if err := json.Unmarshal(b, &ms); err != nil {
+		return nil, nil, err
+	}
+	for i, m := range ms {
+		rest, ok := strings.CutPrefix(string(m), deletedMark)
+		if !ok {
+			continue
+		}
+		n, digest, ok := strings.Cut(rest, ":")
+		acked, err := strconv.ParseInt(n, 10, 64)
+		if !ok || err != nil || acked < 0 {
+			return nil, nil, fmt.Errorf("manifest %d: malformed deletion %q", i, m)
+		}
+		if deleted == nil {
+			deleted = map[int64]int64{}
+		}
+		ms[i], deleted[int64(i)] = strata.Digest(digest), acked
+	}
+	return ms, deleted, nil
 }
 
 // appendJSONString appends s as a JSON string: as it is between quotes
@@ -273,7 +332,9 @@ func Notifications(ctx context.Context, st GroupReader, f NotificationFilter) ([
 				k = max(k, after+1)
 			}
 			for ; k < g.Pairs() && len(ns) < f.Limit; k++ {
-				ns = append(ns, g.Notification(k))
+				if !g.Dropped(k) {
+					ns = append(ns, g.Notification(k))
+				}
 			}
 		}
 		if len(gs) < n {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,5 +84,65 @@ func TestSplitSets(t *testing.T) {
 	}
 	if _, err := SplitSets([]ChangeSet{{Manifests: many[:1], Changes: make([]int32, MaxGroupPairs+1)}}); err == nil {
 		t.Error("SplitSets of a set of too many changes succeeded")
+	}
+}
+
+// TestDecodeManifests: a manifests column edited as DeleteManifestEdit
+// says (as the engines' UPDATE does with the group's acked count) decodes
+// to the same digests and the deleted ones.
+func TestDecodeManifests(t *testing.T) {
+	tests := []struct {
+		name        string
+		set         []strata.Digest
+		deleted     map[int]int64 // index in set: acked count when deleted
+		wantDeleted map[int64]int64
+	}{
+		{"none deleted", []strata.Digest{"sha256:01", "sha256:02"}, nil, nil},
+		{"two deleted", []strata.Digest{"sha256:01", "sha256:02", "sha256:03"}, map[int]int64{0: 0, 2: 17}, map[int64]int64{0: 0, 2: 17}},
+		{"a name that needs escapes", []strata.Digest{"a\"b\\c\nd é:x", "sha256:01"}, map[int]int64{0: 5}, map[int64]int64{0: 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			col, _, err := EncodeSet(ChangeSet{Manifests: tt.set}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, acked := range tt.deleted {
+				old, prefix, suffix, err := DeleteManifestEdit(tt.set[i])
+				if err != nil || strings.Count(col, old) != 1 {
+					t.Fatalf("DeleteManifestEdit(%q) = %q, %v; want a string found once in %s", tt.set[i], old, err, col)
+				}
+				col = strings.Replace(col, old, prefix+strconv.FormatInt(acked, 10)+suffix, 1)
+			}
+			ms, deleted, err := DecodeManifests([]byte(col))
+			if err != nil {
+				t.Fatalf("DecodeManifests(%s): %v", col, err)
+			}
+			if diff := cmp.Diff(tt.set, ms); diff != "" {
+				t.Errorf("DecodeManifests(%s) manifests (-want +got):\n%s", col, diff)
+			}
+			if diff := cmp.Diff(tt.wantDeleted, deleted); diff != "" {
+				t.Errorf("DecodeManifests(%s) deleted (-want +got):\n%s", col, diff)
+			}
+		})
+	}
+	for _, col := range []string{`["deleted:x:sha256:01"]`, `["deleted:-1:sha256:01"]`, `["deleted:3"]`, `{"a":1}`, `[`} {
+		if ms, _, err := DecodeManifests([]byte(col)); err == nil {
+			t.Errorf("DecodeManifests(%s) = %v, want an error", col, ms)
+		}
+	}
+}
+
+// TestDropped: the pairs of a deleted image from the acked count then on
+// are dropped.
+func TestDropped(t *testing.T) {
+	g := NotificationGroup{Manifests: []strata.Digest{"a", "b", "c"}, Changes: make([]Change, 2), Acked: 5,
+		Deleted: map[int64]int64{1: 3, 2: 5}}
+	var got []bool
+	for k := range g.Pairs() {
+		got = append(got, g.Dropped(k))
+	}
+	if diff := cmp.Diff([]bool{false, false, false, true, false, true}, got); diff != "" {
+		t.Errorf("Dropped of each pair (-want +got):\n%s", diff)
 	}
 }

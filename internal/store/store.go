@@ -58,7 +58,9 @@ type Store interface {
 	// Manifests lists the indexed manifests, sorted.
 	Manifests(ctx context.Context) ([]strata.Digest, error)
 	// DeleteIndexReport removes a manifest and the layer reports of the
-	// layers no other manifest references; ErrNotFound when absent.
+	// layers no other manifest references, and drops its pending
+	// notifications (NotificationGroup.Deleted; the delivered ones stay);
+	// ErrNotFound when absent.
 	DeleteIndexReport(ctx context.Context, manifest strata.Digest) error
 
 	// ReplaceVulnerabilities replaces the updater's whole set in one
@@ -137,8 +139,9 @@ type Store interface {
 	// pairs are always its first: acknowledgements go in ID order.)
 	AckNotifications(ctx context.Context, diff, through int64) (int64, error)
 	// VulnerabilitiesByID returns every record, of any updater, whose ID
-	// or one of whose aliases is id.
-	VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error)
+	// or one of whose aliases is one of ids, sorted by updater and key,
+	// each once.
+	VulnerabilitiesByID(ctx context.Context, ids ...string) ([]strata.Vulnerability, error)
 
 	Close() error
 }

@@ -18,7 +18,7 @@ import (
 // OCIArchiveImage unpacks a tar (plain or gzip-compressed) of an OCI image
 // layout holding one image into dir, and returns that image.
 func OCIArchiveImage(archive, dir string) (v1.Image, error) {
-	if err := untar(archive, dir); err != nil {
+	if err := Untar(archive, dir); err != nil {
 		return nil, fmt.Errorf("unpack %s: %w", archive, err)
 	}
 	idx, err := layout.ImageIndexFromPath(dir)
@@ -35,8 +35,9 @@ func OCIArchiveImage(archive, dir string) (v1.Image, error) {
 	return idx.Image(m.Manifests[0].Digest)
 }
 
-// untar writes the directories and regular files of a tar into dir.
-func untar(archive, dir string) error {
+// Untar writes the directories and regular files of a tar (plain or
+// gzip-compressed) into dir.
+func Untar(archive, dir string) error {
 	f, err := os.Open(archive)
 	if err != nil {
 		return err

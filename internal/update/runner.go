@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/store"
 )
 
@@ -75,13 +76,18 @@ func (r *Runner) Run(ctx context.Context, u Updater, locs []string) (*Outcome, e
 		out, err = r.run(ctx, u, locs, false)
 	}
 	if err != nil {
-		if rerr := r.Store.RecordUpdateFailure(ctx, u.Name(), err.Error()); rerr != nil {
+		if rerr := r.Store.RecordUpdateFailure(ctx, u.Name(), excerpt.Cut(err.Error(), maxLastError)); rerr != nil {
 			r.logger().Error("record update failure", "updater", u.Name(), "err", rerr)
 		}
 		return nil, err
 	}
 	return out, nil
 }
+
+// maxLastError bounds the error a failed run records (and "strata db
+// status" shows): parse errors quote their input cut short, but an
+// error may still be long (a library's, a path's).
+const maxLastError = 1 << 10
 
 // run reads locs. With emptyOK, a location may yield no record, but not
 // all of them.
@@ -211,7 +217,7 @@ func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerpr
 	before := len(*vulns)
 	var skipped Skipped
 	fp, err := Fetch(ctx, r.Client, loc, prev, func(d Document) error {
-		vs, err := u.Parse(ctx, d.Name, d.Body)
+		vs, err := ParseDocument(ctx, u, d)
 		if sk := (*Skipped)(nil); errors.As(err, &sk) {
 			skipped.add(sk)
 			return nil

@@ -30,11 +30,12 @@ type Document struct {
 
 // Fetch opens loc and calls fn for each document in it, streaming.
 //
-// loc is an http(s) URL or a local path. A directory yields every regular
-// file below it, sorted by path. A file (or a URL's body) that is
-// gzip-, zstd- or bzip2-compressed is decompressed; if it is then a tar
-// or zip archive, each regular file in it is a document, otherwise the
-// file itself is. xz is not supported.
+// loc is an http(s) URL or a local path; another URL scheme (ftp://…)
+// is an error. A directory yields every regular file below it, sorted by
+// path. A file (or a URL's body) that is gzip-, zstd- or
+// bzip2-compressed is decompressed; if it is then a tar or zip archive,
+// each regular file in it is a document, otherwise the file itself is.
+// xz is not supported.
 //
 // A URL is fetched conditionally, with the validators of prev: a "not
 // modified" answer returns ErrUnchanged without calling fn. Local inputs
@@ -48,6 +49,9 @@ func Fetch(ctx context.Context, client *http.Client, loc string, prev Fingerprin
 			client = http.DefaultClient
 		}
 		return fetchURL(ctx, client, loc, prev, fn)
+	}
+	if err := checkScheme(loc); err != nil {
+		return "", err
 	}
 	return fetchLocal(ctx, loc, prev, fn)
 }

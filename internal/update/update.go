@@ -37,7 +37,8 @@ type Updater interface {
 	// the line or record. A document of the feed that yields no record (its
 	// records are of ecosystems the updater does not read, or it says that
 	// no package is affected) may give a *Skipped error, which is no
-	// failure.
+	// failure. r yields no more than the updater's MaxDocumentSize (see
+	// ParseDocument).
 	Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error)
 }
 

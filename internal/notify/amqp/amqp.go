@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/url"
 	"sync"
 
 	amqp091 "github.com/rabbitmq/amqp091-go"
@@ -24,6 +26,12 @@ type Deliverer struct {
 	RoutingKey string
 	Callback   string // strata's base URL, as the receiver reaches it
 	Secret     []byte
+	// Log, unless nil, gets each message the broker took, at INFO; a
+	// failure is Deliver's error (Dispatch is retried on its next round).
+	Log *slog.Logger
+	// Attempted, unless nil, is called after each attempt (each Deliver)
+	// with its error, nil when the broker took the message.
+	Attempted func(err error)
 
 	mu      sync.Mutex
 	conn    *amqp091.Connection
@@ -31,12 +39,28 @@ type Deliverer struct {
 	returns chan amqp091.Return // messages the broker could not route
 }
 
+// Name names the deliverer in logs and metrics.
+const Name = "amqp"
+
 // Deliver publishes the message of batch (notifications of one diff) and
-// waits for the broker's confirmation.
+// waits for the broker's confirmation. Its errors show URL without its
+// password.
 func (d *Deliverer) Deliver(ctx context.Context, batch []store.Notification) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	err := d.deliver(ctx, batch)
+	if d.Attempted != nil && (err == nil || ctx.Err() == nil) { // one stopped did not fail
+		d.Attempted(err)
+	}
+	if err == nil && d.Log != nil {
+		d.Log.Info("notification delivered", "deliverer", Name, "notification", batch[0].Diff,
+			"target", webhook.Redacted(d.URL), "exchange", d.Exchange, "routing_key", d.RoutingKey)
+	}
+	return err
+}
+
+func (d *Deliverer) deliver(ctx context.Context, batch []store.Notification) error {
 	body, err := webhook.Message(d.Callback, batch)
 	if err != nil {
 		return fmt.Errorf("amqp: %w", err)
@@ -44,7 +68,7 @@ func (d *Deliverer) Deliver(ctx context.Context, batch []store.Notification) err
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.connect(); err != nil {
-		return fmt.Errorf("amqp: %s: %w", d.URL, err)
+		return fmt.Errorf("amqp: %s: %w", webhook.Redacted(d.URL), err)
 	}
 	conf, err := d.ch.PublishWithDeferredConfirmWithContext(ctx, d.Exchange, d.RoutingKey, true, false, amqp091.Publishing{
 		ContentType:  "application/json",
@@ -89,6 +113,9 @@ func (d *Deliverer) connect() error {
 	}
 	d.closeLocked()
 	conn, err := amqp091.Dial(d.URL)
+	if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
+		return webhook.ErrInvalidURL
+	}
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +102,42 @@ func TestDeliverNoBroker(t *testing.T) {
 	d := &Deliverer{URL: "amqp://guest:guest@127.0.0.1:1/", Callback: "http://strata.example"}
 	if err := d.Deliver(t.Context(), []store.Notification{{Diff: 1}}); err == nil {
 		t.Error("Deliver without a broker succeeded")
+	}
+}
+
+// TestDeliverRedacts: a failed delivery's error names the broker's URL
+// without its password, whether the broker is unreachable, refuses the
+// password or the URL does not parse; Attempted hears of each attempt.
+func TestDeliverRedacts(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String() // a port nobody listens on
+	ln.Close()
+	tests := []struct {
+		name, url, wantErr string
+		broker             bool // needs the local broker
+	}{
+		{"closed port", "amqp://guest:hunter2@" + closed + "/", "amqp: amqp://guest:xxxxx@" + closed + "/: dial tcp " + closed + ": ", false},
+		{"invalid URL", "amqp://guest:hunter2@host:port/", "amqp: (an invalid URL): " + webhook.ErrInvalidURL.Error(), false},
+		{"wrong password", "amqp://guest:hunter2@127.0.0.1:5672/", "amqp: amqp://guest:xxxxx@127.0.0.1:5672/: Exception (403)", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.broker {
+				channel(t)
+			}
+			var attempts []error
+			d := &Deliverer{URL: tt.url, Callback: "http://strata.example", Attempted: func(err error) { attempts = append(attempts, err) }}
+			defer d.Close()
+			err := d.Deliver(t.Context(), []store.Notification{{Diff: 1}})
+			if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("Deliver: %v, want an error starting %q, without the password", err, tt.wantErr)
+			}
+			if len(attempts) != 1 || attempts[0] != err {
+				t.Errorf("Attempted with %v, want once with Deliver's error", attempts)
+			}
+		})
 	}
 }

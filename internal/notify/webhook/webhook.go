@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -108,8 +109,8 @@ type Backoff struct {
 var DefaultBackoff = Backoff{Attempts: 8, Base: time.Second, Max: time.Minute}
 
 // Deliverer posts notifications to Target. Its zero Client, Backoff,
-// Sleep and Jitter are http.DefaultClient, DefaultBackoff, a timer and
-// math/rand.
+// Sleep, Jitter and Log are http.DefaultClient, DefaultBackoff, a timer,
+// math/rand and no logging.
 type Deliverer struct {
 	Target   string // the receiver's URL
 	Callback string // strata's base URL, as the receiver reaches it
@@ -118,7 +119,15 @@ type Deliverer struct {
 	Backoff  Backoff
 	Sleep    func(ctx context.Context, d time.Duration) error
 	Jitter   func() float64 // in [0, 1)
+	// Log gets each attempt: a success at INFO, a failure at WARN.
+	Log *slog.Logger
+	// Attempted, unless nil, is called after each attempt (each POST)
+	// with its error, nil when the receiver took the message.
+	Attempted func(err error)
 }
+
+// Name names the deliverer in logs and metrics.
+const Name = "webhook"
 
 // Deliver posts the message of batch (notifications of one diff),
 // retrying until the receiver answers 2xx or the attempts run out.
@@ -135,18 +144,53 @@ func (d *Deliverer) Deliver(ctx context.Context, batch []store.Notification) err
 	if b.Attempts == 0 {
 		b = DefaultBackoff
 	}
+	target := Redacted(d.Target)
+	log := d.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	for n := 0; ; n++ {
-		err = d.post(ctx, body)
+		status, err := d.post(ctx, body)
+		if err != nil && ctx.Err() != nil { // stopped, not failed: neither logged nor counted
+			return fmt.Errorf("webhook: notification %s to %s: %w", id, target, err)
+		}
+		if d.Attempted != nil {
+			d.Attempted(err)
+		}
+		attrs := []any{"deliverer", Name, "notification", id, "target", target, "attempt", n + 1}
+		if status != 0 {
+			attrs = append(attrs, "status", status)
+		}
 		if err == nil {
+			log.Info("notification delivered", attrs...)
 			return nil
 		}
+		attrs = append(attrs, "err", err)
 		if n+1 >= b.Attempts {
-			return fmt.Errorf("webhook: notification %s to %s: %d attempts: %w", id, d.Target, b.Attempts, err)
+			log.Warn("notification delivery failed", append(attrs, "retry", "none")...)
+			return fmt.Errorf("webhook: notification %s to %s: %d attempts: %w", id, target, b.Attempts, err)
 		}
-		if err := d.sleep(ctx, d.wait(b, n)); err != nil {
-			return fmt.Errorf("webhook: notification %s to %s: %w", id, d.Target, err)
+		w := d.wait(b, n)
+		log.Warn("notification delivery failed", append(attrs, "retry", w)...)
+		if err := d.sleep(ctx, w); err != nil {
+			return fmt.Errorf("webhook: notification %s to %s: %w", id, target, err)
 		}
 	}
+}
+
+// ErrInvalidURL stands for the errors of parsing a URL, which quote it,
+// password and all.
+var ErrInvalidURL = errors.New("the URL does not parse (a reserved character in its user or password must be percent-encoded)")
+
+// Redacted returns raw, a URL, with the password of its user information
+// replaced by "xxxxx" (url.URL.Redacted), for errors and logs; a URL that
+// does not parse, which might hold a password all the same, is not shown.
+func Redacted(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(an invalid URL)"
+	}
+	return u.Redacted()
 }
 
 // wait is the back-off after attempt n: Base·2ⁿ capped at Max, less a
@@ -177,11 +221,16 @@ func (d *Deliverer) sleep(ctx context.Context, w time.Duration) error {
 	}
 }
 
-// post makes one attempt.
-func (d *Deliverer) post(ctx context.Context, body []byte) error {
+// post makes one attempt; status is the receiver's answer (0 when none).
+// Its errors never show Target's password: http.Client's strip it, and a
+// Target that does not parse is not quoted.
+func (d *Deliverer) post(ctx context.Context, body []byte) (status int, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.Target, bytes.NewReader(body))
+	if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
+		return 0, ErrInvalidURL
+	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(SignatureHeader, Sign(d.Secret, body))
@@ -191,14 +240,14 @@ func (d *Deliverer) post(ctx context.Context, body []byte) error {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("receiver answered %s", resp.Status)
+		return resp.StatusCode, fmt.Errorf("receiver answered %s", resp.Status)
 	}
-	return nil
+	return resp.StatusCode, nil
 }
 
 // Sign returns the SignatureHeader value of body under secret.

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -109,6 +110,8 @@ func TestDeliver(t *testing.T) {
 	}
 }
 
+// TestDeliverCancelled: a delivery stopped by its context fails, and is
+// neither logged nor counted as an attempt.
 func TestDeliverCancelled(t *testing.T) {
 	srv := httptest.NewServer(&receiver{failures: 9})
 	defer srv.Close()
@@ -116,9 +119,15 @@ func TestDeliverCancelled(t *testing.T) {
 	d := deliverer(srv, 4, new([]time.Duration))
 	d.Sleep = nil
 	d.Backoff.Base = time.Hour
+	var buf bytes.Buffer
+	d.Log = bufferLog(&buf)
+	d.Attempted = func(err error) { t.Errorf("Attempted(%v) after the context was cancelled", err) }
 	cancel()
 	if err := d.Deliver(ctx, []store.Notification{{Diff: 1}}); err == nil {
 		t.Fatal("Deliver with a cancelled context succeeded")
+	}
+	if buf.Len() != 0 {
+		t.Errorf("a delivery stopped by its context logged:\n%s", &buf)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/scan"
 )
 
@@ -55,7 +56,7 @@ type stanza struct {
 // add reads one non-empty line numbered n.
 func (s *stanza) add(line string, n int) error {
 	if len(line) < 2 || line[1] != ':' {
-		return fmt.Errorf("want \"K:value\", have %.60q", line)
+		return fmt.Errorf("want \"K:value\", have %s", excerpt.Quote(line))
 	}
 	if s.line == 0 {
 		s.line = n

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/scan"
 )
 
@@ -82,7 +83,7 @@ func (p *paragraph) add(line string, n int) error {
 	}
 	name, value, ok := strings.Cut(line, ":")
 	if !ok || name == "" || strings.ContainsAny(name, " \t") {
-		return fmt.Errorf("want \"Field: value\", have %.60q", line)
+		return fmt.Errorf("want \"Field: value\", have %s", excerpt.Quote(line))
 	}
 	if p.line == 0 {
 		p.line = n
@@ -109,7 +110,7 @@ func (p *paragraph) pkg(path string) (pkg strata.Package, ok bool, err error) {
 	if p.seen[fStatus] {
 		words := strings.Fields(p.vals[fStatus])
 		if len(words) != 3 {
-			return strata.Package{}, false, fmt.Errorf("Status %q: want three words (want flag status)", p.vals[fStatus])
+			return strata.Package{}, false, fmt.Errorf("Status %s: want three words (want flag status)", excerpt.Quote(p.vals[fStatus]))
 		}
 		if words[2] != "installed" {
 			return strata.Package{}, false, nil
@@ -152,5 +153,5 @@ func parseSource(src, name, version string) (string, string, error) {
 	if v, ok2 := strings.CutSuffix(v, ")"); ok && ok2 && strings.TrimSpace(v) != "" {
 		return srcName, strings.TrimSpace(v), nil
 	}
-	return "", "", fmt.Errorf("Source %q: want \"name\" or \"name (version)\"", src)
+	return "", "", fmt.Errorf("Source %s: want \"name\" or \"name (version)\"", excerpt.Quote(src))
 }

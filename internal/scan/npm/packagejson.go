@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 )
 
 // manifest is the part of a package.json that ParsePackageJSON reads.
@@ -35,7 +36,7 @@ func ParsePackageJSON(path string, b []byte) (pkg strata.Package, ok bool, err e
 		if private(m.Private) {
 			return strata.Package{}, false, nil
 		}
-		return strata.Package{}, false, fmt.Errorf("npm: parse %s: want a name and a version, have %.60q and %.60q", path, name, version)
+		return strata.Package{}, false, fmt.Errorf("npm: parse %s: want a name and a version, have %s and %s", path, excerpt.Quote(name), excerpt.Quote(version))
 	}
 	return strata.Package{
 		Name:          name,

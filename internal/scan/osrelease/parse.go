@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 )
 
 // Parse reads one release file; name (its image path, such as
@@ -91,7 +92,7 @@ var alpineVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+[0-9A-Za-z._-]*$`)
 func parseAlpineRelease(b []byte) (*strata.Distribution, error) {
 	v := firstLine(b)
 	if !alpineVersion.MatchString(v) {
-		return nil, fmt.Errorf("want a version such as 3.19.4, have %.60q", v)
+		return nil, fmt.Errorf("want a version such as 3.19.4, have %s", excerpt.Quote(v))
 	}
 	return &strata.Distribution{ID: "alpine", Name: "Alpine Linux", VersionID: v}, nil
 }
@@ -116,7 +117,7 @@ func parseDebianVersion(b []byte) (*strata.Distribution, error) {
 		d.VersionCodename = m[1]
 		return d, nil
 	}
-	return nil, fmt.Errorf(`want "12.5" or "trixie/sid", have %.60q`, v)
+	return nil, fmt.Errorf(`want "12.5" or "trixie/sid", have %s`, excerpt.Quote(v))
 }
 
 // redHatRelease matches "<product> release <version> (<name>)".
@@ -145,7 +146,7 @@ func parseRedHatRelease(b []byte) (*strata.Distribution, error) {
 	line := firstLine(b)
 	m := redHatRelease.FindStringSubmatch(line)
 	if m == nil {
-		return nil, fmt.Errorf(`want "<product> release <version>", have %.60q`, line)
+		return nil, fmt.Errorf(`want "<product> release <version>", have %s`, excerpt.Quote(line))
 	}
 	for _, r := range redHatIDs {
 		if !strings.HasPrefix(m[1], r.prefix) {
@@ -157,5 +158,5 @@ func parseRedHatRelease(b []byte) (*strata.Distribution, error) {
 		}
 		return &strata.Distribution{ID: r.id, Name: m[1], VersionID: v, PrettyName: line}, nil
 	}
-	return nil, fmt.Errorf("unknown distribution %.60q", m[1])
+	return nil, fmt.Errorf("unknown distribution %s", excerpt.Quote(m[1]))
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/strata-scan/strata/internal/excerpt"
 )
 
 // parseVars reads the shell-style assignments of os-release and
@@ -21,11 +23,11 @@ func parseVars(b []byte) (map[string]string, error) {
 		}
 		key, raw, ok := strings.Cut(line, "=")
 		if !ok || !validKey(key) {
-			return nil, fmt.Errorf("line %d: want KEY=value, have %.60q", n+1, line)
+			return nil, fmt.Errorf("line %d: want KEY=value, have %s", n+1, excerpt.Quote(line))
 		}
 		v, err := unquote(raw)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %s: %w", n+1, key, err)
+			return nil, fmt.Errorf("line %d: %s: %w", n+1, excerpt.ID(key), err)
 		}
 		vars[key] = v
 	}

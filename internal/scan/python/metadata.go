@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 )
 
 // ParseMetadata reads a distribution's core metadata (METADATA, PKG-INFO
@@ -28,7 +29,7 @@ func ParseMetadata(path string, b []byte) (strata.Package, error) {
 		return strata.Package{}, fmt.Errorf("python: parse %s: no Version header", path)
 	}
 	if !validName(name) {
-		return strata.Package{}, fmt.Errorf("python: parse %s: Name %.60q is not a distribution name", path, name)
+		return strata.Package{}, fmt.Errorf("python: parse %s: Name %s is not a distribution name", path, excerpt.Quote(name))
 	}
 	name = NormalizeName(name)
 	return strata.Package{

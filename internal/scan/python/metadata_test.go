@@ -75,7 +75,7 @@ func TestParseMetadataErrors(t *testing.T) {
 		{"Name after a bad field name", "Version: 1\nBad Field: x\nName: a\n", "no Name header"},
 		{"bad Name", "Name: my package\nVersion: 1\n", `Name "my package" is not a distribution name`},
 		{"Name ends with a separator", "Name: a-\nVersion: 1\n", `Name "a-" is not a distribution name`},
-		{"long bad Name quoted short", "Name: " + strings.Repeat("é", 70) + "\nVersion: 1\n", `Name "` + strings.Repeat("é", 60) + `" is not a distribution name`},
+		{"long bad Name quoted short", "Name: " + strings.Repeat("é", 70) + "\nVersion: 1\n", `Name "` + strings.Repeat("é", 40) + `…" (140 bytes) is not a distribution name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -170,6 +170,9 @@ func (s *Store) DeleteIndexReport(ctx context.Context, manifest strata.Digest) e
 			old, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 			return err
 		})
+		if err := queueDropNotifications(batch, manifest); err != nil {
+			return err
+		}
 		var n int64
 		batch.Queue(`DELETE FROM manifests WHERE digest = $1`, m).Exec(func(ct pgconn.CommandTag) error {
 			n = ct.RowsAffected()

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -234,6 +233,20 @@ func copyGroups(ctx context.Context, tx pgx.Tx, diff int64, changes []store.Chan
 	return err
 }
 
+// queueDropNotifications queues, in batch, dropping the pending
+// notifications of the image m, which is being deleted: it is marked
+// deleted in the pending groups naming it, with their acked count
+// (store.DeleteManifestEdit).
+func queueDropNotifications(batch *pgx.Batch, m strata.Digest) error {
+	old, prefix, suffix, err := store.DeleteManifestEdit(m)
+	if err != nil {
+		return err
+	}
+	batch.Queue(`UPDATE notification_groups SET manifests = replace(manifests, $1::text, $2::text || acked::text || $3::text)
+		WHERE acked < pairs AND strpos(manifests, $1::text) > 0`, old, prefix, suffix)
+	return nil
+}
+
 // NotificationGroups returns the groups f selects, in ID order.
 func (s *Store) NotificationGroups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
 	gs, err := s.groups(ctx, f)
@@ -266,7 +279,8 @@ func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.Notifi
 		if delivered != nil {
 			g.Delivered = delivered.UTC()
 		}
-		if err := json.Unmarshal(ms, &g.Manifests); err != nil {
+		var err error
+		if g.Manifests, g.Deleted, err = store.DecodeManifests(ms); err != nil {
 			return g, fmt.Errorf("group %d: manifests: %w", g.ID, err)
 		}
 		c, err := store.DecodeChanges(cs)
@@ -316,15 +330,25 @@ func (s *Store) AckNotifications(ctx context.Context, diff, through int64) (int6
 	return n, nil
 }
 
-// VulnerabilitiesByID returns the records whose ID or an alias is id,
-// sorted by updater and key.
-func (s *Store) VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT record FROM vulnerabilities
-		WHERE key >= $1 AND key < $2 OR (record -> 'aliases')::jsonb ? $3
-		ORDER BY updater, key`, id+"|", id+"}", id)
+// VulnerabilitiesByID returns the records whose ID or an alias is one of
+// ids, sorted by updater and key: one range of the key index per id (see
+// VulnerabilitiesByIDs) and one search of the aliases' GIN index.
+func (s *Store) VulnerabilitiesByID(ctx context.Context, ids ...string) ([]strata.Vulnerability, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, _ := s.pool.Query(ctx, `WITH hit AS (
+			SELECT v.updater, v.key FROM unnest($1::text[]) AS i (id)
+				CROSS JOIN LATERAL (SELECT updater, key FROM vulnerabilities
+					WHERE key >= i.id || '|' AND key < i.id || '}' OFFSET 0) AS v
+			UNION
+			SELECT updater, key FROM vulnerabilities WHERE (record -> 'aliases')::jsonb ?| $1::text[])
+		SELECT v.record FROM hit JOIN vulnerabilities v ON v.updater = hit.updater AND v.key = hit.key
+		ORDER BY v.updater, v.key`, ids)
 	vs, err := pgx.CollectRows(rows, decodeRecord)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: vulnerabilities of id %q: %w", id, err)
+		return nil, fmt.Errorf("postgres: vulnerabilities of %s: %w", store.IDList(ids), err)
 	}
 	return vs, nil
 }

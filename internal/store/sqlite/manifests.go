@@ -177,6 +177,9 @@ func (s *Store) DeleteIndexReport(ctx context.Context, manifest strata.Digest) e
 		if err := dropOrphans(ctx, tx, old); err != nil {
 			return err
 		}
+		if err := dropNotifications(ctx, tx, manifest); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM manifests WHERE digest = ?`, m)
 		if err != nil {
 			return err

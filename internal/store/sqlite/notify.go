@@ -223,6 +223,19 @@ func insertGroups(ctx context.Context, tx *sql.Tx, diff int64, changes []store.C
 	return groups.flush(ctx)
 }
 
+// dropNotifications drops the pending notifications of the image m,
+// which is being deleted: it is marked deleted in the pending groups
+// naming it, with their acked count (store.DeleteManifestEdit).
+func dropNotifications(ctx context.Context, tx *sql.Tx, m strata.Digest) error {
+	old, prefix, suffix, err := store.DeleteManifestEdit(m)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE notification_groups SET manifests = replace(manifests, ?1, ?2 || acked || ?3)
+		WHERE acked < pairs AND instr(manifests, ?1) > 0`, old, prefix, suffix)
+	return err
+}
+
 // NotificationGroups returns the groups f selects, in ID order.
 func (s *Store) NotificationGroups(ctx context.Context, f store.GroupFilter) ([]store.NotificationGroup, error) {
 	gs, err := s.groups(ctx, f)
@@ -254,7 +267,7 @@ func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.Notifi
 		if err := rows.Scan(&g.ID, &g.Diff, &g.Updater, &created, &ms, &cs, &g.Acked, &delivered); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal(ms, &g.Manifests); err != nil {
+		if g.Manifests, g.Deleted, err = store.DecodeManifests(ms); err != nil {
 			return nil, fmt.Errorf("group %d: manifests: %w", g.ID, err)
 		}
 		c, err := store.DecodeChanges(cs)
@@ -323,14 +336,23 @@ func (s *Store) AckNotifications(ctx context.Context, diff, through int64) (int6
 	return n, nil
 }
 
-// VulnerabilitiesByID returns the records whose ID or an alias is id,
-// sorted by updater and key.
-func (s *Store) VulnerabilitiesByID(ctx context.Context, id string) ([]strata.Vulnerability, error) {
-	vs, err := s.appendRecords(ctx, nil, `SELECT v.record FROM vulnerability_ids i
-		JOIN vulnerabilities v ON v.updater = i.updater AND v.key = i.key
-		WHERE i.id = ? ORDER BY v.updater, v.key`, id)
+// VulnerabilitiesByID returns the records whose ID or an alias is one of
+// ids, sorted by updater and key: one search of vulnerability_ids per id.
+func (s *Store) VulnerabilitiesByID(ctx context.Context, ids ...string) ([]strata.Vulnerability, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(ids)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: vulnerabilities of id %q: %w", id, err)
+		return nil, err
+	}
+	vs, err := s.appendRecords(ctx, nil, `SELECT v.record FROM vulnerabilities v
+		WHERE (v.updater, v.key) IN (SELECT x.updater, x.key FROM json_each(?1) AS i
+			CROSS JOIN vulnerability_ids AS x WHERE x.id = i.value)
+		ORDER BY v.updater, v.key`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: vulnerabilities of %s: %w", store.IDList(ids), err)
 	}
 	return vs, nil
 }

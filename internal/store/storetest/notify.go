@@ -363,15 +363,16 @@ func testVulnerabilitiesByID(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
+	// The keys of tests are ids separated by spaces.
 	check := func(when string, tests map[string][]strata.Vulnerability) {
 		t.Helper()
-		for id, want := range tests {
-			got, err := s.VulnerabilitiesByID(ctx, id)
+		for ids, want := range tests {
+			got, err := s.VulnerabilitiesByID(ctx, strings.Fields(ids)...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(want, got, equateEmpty); diff != "" {
-				t.Errorf("%s: VulnerabilitiesByID(%s) (-want +got):\n%s", when, id, diff)
+				t.Errorf("%s: VulnerabilitiesByID(%s) (-want +got):\n%s", when, ids, diff)
 			}
 		}
 	}
@@ -380,6 +381,10 @@ func testVulnerabilitiesByID(t *testing.T, s store.Store) {
 		"GHSA-CVE-2014-0160": {b, a},
 		"PYSEC-1":            {c},
 		"CVE-2014-016":       nil,
+		"":                   nil,
+		// Each record once, however many of the ids name it.
+		"PYSEC-1 CVE-2014-01600 GHSA-CVE-2014-0160 PYSEC-1 CVE-2014-0160": {prefix, b, a, c},
+		"CVE-2014-016 PYSEC-1": {c},
 	})
 	// Aliases that change or go away with their record are not found.
 	a.Aliases = []string{"DSA-1"}
@@ -395,4 +400,68 @@ func testVulnerabilitiesByID(t *testing.T, s store.Store) {
 		"DSA-1":              {a},
 		"PYSEC-1":            nil,
 	})
+}
+
+// testDeleteDropsNotifications: deleting an image drops its pending
+// notifications, in every group naming it, from pending and full lists
+// alike, even once the group is acknowledged; those delivered before stay
+// listed, and indexing the image again brings none back.
+func testDeleteDropsNotifications(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	for n := 1; n <= 3; n++ {
+		if err := s.PutIndexReport(ctx, indexReport(digest(n), digest(10+n))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a1, a2 := change("CVE-1", store.Added), change("CVE-2", store.Added)
+	puts := []*store.DiffNotifications{
+		{Changes: []store.Change{a1, a2}, Sets: []store.ChangeSet{{Manifests: []strata.Digest{digest(1), digest(2), digest(3)}, Changes: []int32{0, 1}}}},
+		{Changes: []store.Change{a1}, Sets: []store.ChangeSet{{Manifests: []strata.Digest{digest(1), digest(3)}, Changes: []int32{0}}}},
+	}
+	for i, n := range puts {
+		if _, err := s.PutNotifications(ctx, int64(i+1), "debian", n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gs, err := s.NotificationGroups(ctx, store.GroupFilter{Limit: 10})
+	if err != nil || len(gs) != 2 {
+		t.Fatalf("NotificationGroups = %d groups, %v; want 2", len(gs), err)
+	}
+	g1, g2 := gs[0].ID, gs[1].ID
+	id := store.NotificationID
+	if n, err := s.AckNotifications(ctx, 1, id(g1, 2)); err != nil || n != 3 { // image 1's, and image 2's first
+		t.Fatalf("AckNotifications(1, %d) = %d, %v; want 3", id(g1, 2), n, err)
+	}
+	for _, m := range []strata.Digest{digest(2), digest(3)} {
+		if err := s.DeleteIndexReport(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gs, err = s.NotificationGroups(ctx, store.GroupFilter{Limit: 10})
+	if err != nil || len(gs) != 2 {
+		t.Fatalf("NotificationGroups after the deletions = %d groups, %v; want 2", len(gs), err)
+	}
+	if diff := cmp.Diff([]map[int64]int64{{1: 3, 2: 3}, {1: 0}}, []map[int64]int64{gs[0].Deleted, gs[1].Deleted}); diff != "" {
+		t.Errorf("Deleted of the groups (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]strata.Digest{digest(1), digest(2), digest(3)}, gs[0].Manifests); diff != "" {
+		t.Errorf("Manifests of the first group (-want +got):\n%s", diff)
+	}
+	listed := []store.Notification{
+		pair(id(g1, 0), 1, "debian", digest(1), a1), pair(id(g1, 1), 1, "debian", digest(1), a2),
+		pair(id(g1, 2), 1, "debian", digest(2), a1), // delivered before image 2 was deleted
+		pair(id(g2, 0), 2, "debian", digest(1), a1),
+	}
+	checkNotifications(t, s, store.NotificationFilter{Limit: 10, Pending: true}, listed[3:])
+	checkNotifications(t, s, store.NotificationFilter{Limit: 10}, listed)
+	if err := s.PutIndexReport(ctx, indexReport(digest(3), digest(13))); err != nil {
+		t.Fatal(err)
+	}
+	// Acknowledging every pair, dropped ones included, drops nothing more
+	// and brings none back.
+	if n, err := s.AckNotifications(ctx, 0, store.LastNotification); err != nil || n != 5 {
+		t.Errorf("AckNotifications(all) = %d, %v; want 5 (the dropped pairs counted)", n, err)
+	}
+	checkNotifications(t, s, store.NotificationFilter{Limit: 10, Pending: true}, nil)
+	checkNotifications(t, s, store.NotificationFilter{Limit: 10}, listed)
 }

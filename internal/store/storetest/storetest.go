@@ -51,6 +51,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Notifications", testNotifications},
 		{"AckPending", testAckPending},
 		{"LargeGroup", testLargeGroup},
+		{"DeleteDropsNotifications", testDeleteDropsNotifications},
 		{"VulnerabilitiesByID", testVulnerabilitiesByID},
 		{"VulnerabilitiesByIDs", testVulnerabilitiesByIDs},
 		{"NoEcosystem", testNoEcosystem},

@@ -57,6 +57,11 @@ var _ update.Discoverer = Updater{}
 // Name is "alpine".
 func (Updater) Name() string { return "alpine" }
 
+// MaxDocumentSize is 64 MiB: secdb files are a few MiB at most.
+func (Updater) MaxDocumentSize() int64 { return 64 << 20 }
+
+var _ update.DocumentLimiter = Updater{}
+
 // Sources are the secdb index and the rolling distributions' documents.
 // The runner reads the releases the index lists through Discover.
 func (u Updater) Sources() []string { return append([]string{u.index()}, u.rolling()...) }

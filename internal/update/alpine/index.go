@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/update"
 )
 
@@ -91,7 +92,7 @@ func parseIndex(page []byte) ([]release, error) {
 			r.major, errMajor = strconv.Atoi(d[1])
 			r.minor, errMinor = strconv.Atoi(d[2])
 			if err := errors.Join(errMajor, errMinor); err != nil {
-				return nil, fmt.Errorf("release %s: %w", dir, err)
+				return nil, fmt.Errorf("release %s: %w", excerpt.ID(dir), err)
 			}
 		}
 		rels = append(rels, r)

@@ -9,6 +9,7 @@ import (
 	"reflect"
 
 	"github.com/strata-scan/strata/internal/countio"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/update/jsonstream"
 )
 
@@ -29,7 +30,7 @@ func decodeJSON(br *bufio.Reader, c *countio.Reader) (*secdb, error) {
 	var db secdb
 	err := jsonstream.Object(d.dec, func(key string) error {
 		if err := d.member(&db, key); err != nil {
-			return fmt.Errorf("%s: %w", key, err)
+			return fmt.Errorf("%s: %w", excerpt.ID(key), err)
 		}
 		return nil
 	})

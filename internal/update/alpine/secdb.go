@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/version"
 )
 
@@ -41,13 +42,13 @@ func (db *secdb) release() (string, error) {
 	case db.DistroVersion == "edge":
 		return "alpine:edge", nil
 	case db.DistroVersion != "":
-		return "", fmt.Errorf("distroversion %q: want vMAJOR.MINOR or edge", db.DistroVersion)
+		return "", fmt.Errorf("distroversion %s: want vMAJOR.MINOR or edge", excerpt.Quote(db.DistroVersion))
 	case strings.Contains(db.URLPrefix, "wolfi.dev"):
 		return "wolfi:rolling", nil
 	case strings.Contains(db.URLPrefix, "cgr.dev"):
 		return "chainguard:rolling", nil
 	}
-	return "", fmt.Errorf("no distroversion, and urlprefix %q is neither Wolfi's nor Chainguard's", db.URLPrefix)
+	return "", fmt.Errorf("no distroversion, and urlprefix %s is neither Wolfi's nor Chainguard's", excerpt.Quote(db.URLPrefix))
 }
 
 // records turns the document into one record per (package, id), sorted by
@@ -73,7 +74,7 @@ func (db *secdb) records(ctx context.Context, name string) ([]strata.Vulnerabili
 		}
 		for fixed, entries := range p.Pkg.Secfixes {
 			if fixed == "" {
-				return nil, fmt.Errorf("package %q: empty fixed version", p.Pkg.Name)
+				return nil, fmt.Errorf("package %s: empty fixed version", excerpt.Quote(p.Pkg.Name))
 			}
 			if fixed == "0" {
 				continue

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/strata-scan/strata/internal/excerpt"
 	"gopkg.in/yaml.v3"
 )
 
@@ -78,10 +79,10 @@ func checkPackages(root *yaml.Node) error {
 		}
 		fixes := lookup(p, "secfixes")
 		if fixes == nil || len(fixes.Content) == 0 {
-			return fmt.Errorf("line %d: package %q has no secfixes%s", name.Line, name.Value, last)
+			return fmt.Errorf("line %d: package %s has no secfixes%s", name.Line, excerpt.Quote(name.Value), last)
 		}
 		if key, ids := fixes.Content[len(fixes.Content)-2], fixes.Content[len(fixes.Content)-1]; last != "" && len(ids.Content) == 0 {
-			return fmt.Errorf("line %d: package %q: %s lists no ids%s", key.Line, name.Value, key.Value, last)
+			return fmt.Errorf("line %d: package %s: %s lists no ids%s", key.Line, excerpt.Quote(name.Value), excerpt.ID(key.Value), last)
 		}
 	}
 	return nil

@@ -27,6 +27,12 @@ type Updater struct{}
 // Name is "debian".
 func (Updater) Name() string { return "debian" }
 
+// MaxDocumentSize is 512 MiB: the security tracker's JSON is 70-odd MiB
+// and read as a stream; the DSA and DLA lists are under 1 MiB.
+func (Updater) MaxDocumentSize() int64 { return 512 << 20 }
+
+var _ update.DocumentLimiter = Updater{}
+
 // Sources is the tracker's JSON export. The advisory lists are read when
 // given with --source (a file, a directory or a tarball of them).
 func (Updater) Sources() []string {

@@ -51,9 +51,14 @@ var releasesByKey = func() map[string]bool {
 func FuzzParseList(f *testing.F) {
 	addSeeds(f, "testdata/DSA.excerpt.list", "testdata/DLA.excerpt.list", "testdata/DTSA.excerpt.list")
 	f.Add([]byte("[01 Apr 2023] DSA-1-1 a - x\n\t[sid] - a 1.0 (bug #1; low)\n\t[bookworm] - a 0\n"))
+	f.Add(bytes.Repeat([]byte("["), 10000))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		vs, err := parseList(context.Background(), "fuzz", bytes.NewReader(b))
 		if err != nil {
+			// Input is quoted cut short (excerpt.Quote), twice at most.
+			if len(err.Error()) > 1024 {
+				t.Fatalf("error of %d bytes: %.200q…", len(err.Error()), err)
+			}
 			return
 		}
 		checkRecords(t, vs)

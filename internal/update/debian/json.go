@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/update/jsonstream"
 )
 
@@ -53,7 +54,7 @@ func parseJSON(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerab
 		}
 		var cves object[jsonCVE]
 		if err := dec.Decode(&cves); err != nil {
-			return fmt.Errorf("package %q: %w", pkg, typeError(err))
+			return fmt.Errorf("package %s: %w", excerpt.Quote(pkg), typeError(err))
 		}
 		var err error
 		out, err = appendPackage(out, pkg, cves, skip)
@@ -92,7 +93,7 @@ func appendPackage(out []strata.Vulnerability, pkg string, cves object[jsonCVE],
 	}
 	for _, id := range slices.Sorted(maps.Keys(cves)) {
 		if id == "" {
-			return nil, fmt.Errorf("package %q: empty id", pkg)
+			return nil, fmt.Errorf("package %s: empty id", excerpt.Quote(pkg))
 		}
 		c := cves[id]
 		for _, codename := range slices.Sorted(maps.Keys(c.Releases)) {
@@ -103,7 +104,7 @@ func appendPackage(out []strata.Vulnerability, pkg string, cves object[jsonCVE],
 			}
 			v, ok, err := jsonRecord(id, rel, pkg, c.Releases[codename])
 			if err != nil {
-				return nil, fmt.Errorf("%s %s %s: %w", pkg, id, codename, err)
+				return nil, fmt.Errorf("%s %s %s: %w", excerpt.ID(pkg), excerpt.ID(id), codename, err)
 			}
 			if ok {
 				v.Description = c.Description
@@ -137,7 +138,7 @@ func jsonRecord(id, rel, pkg string, r jsonRelease) (v strata.Vulnerability, ok 
 	case "undetermined":
 		v = record(id, rel, pkg, "", strata.UnderInvestigation)
 	default:
-		return v, false, fmt.Errorf("unknown status %q", r.Status)
+		return v, false, fmt.Errorf("unknown status %s", excerpt.Quote(r.Status))
 	}
 	v.VendorSeverity = r.Urgency
 	v.Severity = severity(r.Urgency)

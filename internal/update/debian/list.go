@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 )
 
 // An advisory list (data/DSA/list, data/DLA/list, data/DTSA/list) is a
@@ -83,7 +84,7 @@ func (p *listParser) line(s string) error {
 	case s[0] != ' ' && s[0] != '\t':
 		return p.header(s)
 	case p.adv == nil:
-		return fmt.Errorf("indented line before the first advisory: %q", s)
+		return fmt.Errorf("indented line before the first advisory: %s", excerpt.Quote(s))
 	}
 	s = strings.TrimLeft(s, " \t")
 	switch {
@@ -92,20 +93,20 @@ func (p *listParser) line(s string) error {
 	case strings.HasPrefix(s, "{"):
 		ids, ok := strings.CutSuffix(s[1:], "}")
 		if !ok {
-			return fmt.Errorf("unterminated id list %q", s)
+			return fmt.Errorf("unterminated id list %s", excerpt.Quote(s))
 		}
 		p.adv.aliases = append(p.adv.aliases, strings.Fields(ids)...)
 		return nil
 	case strings.HasPrefix(s, "["):
 		return p.fix(s)
 	}
-	return fmt.Errorf("unrecognised line %q", s)
+	return fmt.Errorf("unrecognised line %s", excerpt.Quote(s))
 }
 
 func (p *listParser) header(s string) error {
 	m := headerRE.FindStringSubmatch(s)
 	if m == nil {
-		return fmt.Errorf("unrecognised line %q", s)
+		return fmt.Errorf("unrecognised line %s", excerpt.Quote(s))
 	}
 	date, err := parseDate(m[1])
 	if err != nil {
@@ -136,13 +137,13 @@ func parseDate(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("bad date %q", s)
+	return time.Time{}, fmt.Errorf("bad date %s", excerpt.Quote(s))
 }
 
 func (p *listParser) fix(s string) error {
 	m := fixRE.FindStringSubmatch(s)
 	if m == nil {
-		return fmt.Errorf("unrecognised line %q", s)
+		return fmt.Errorf("unrecognised line %s", excerpt.Quote(s))
 	}
 	codename, pkg, rest := m[1], m[2], m[3]
 	if strings.HasPrefix(rest, "<") {
@@ -151,15 +152,15 @@ func (p *listParser) fix(s string) error {
 		case "<not-affected", "<end-of-life", "<unfixed":
 			return nil
 		}
-		return fmt.Errorf("unknown tag in %q", s)
+		return fmt.Errorf("unknown tag in %s", excerpt.Quote(s))
 	}
 	version, note, _ := strings.Cut(rest, " ")
 	if version == "" {
-		return fmt.Errorf("no version in %q", s)
+		return fmt.Errorf("no version in %s", excerpt.Quote(s))
 	}
 	urgency, err := fixNote(strings.TrimSpace(note))
 	if err != nil {
-		return fmt.Errorf("%w in %q", err, s)
+		return fmt.Errorf("%w in %s", err, excerpt.Quote(s))
 	}
 	rel, ok := releases[codename]
 	if !ok {
@@ -181,7 +182,7 @@ func fixNote(s string) (string, error) {
 	inner, open := strings.CutPrefix(s, "(")
 	inner, closed := strings.CutSuffix(inner, ")")
 	if !open || !closed {
-		return "", fmt.Errorf("unexpected text %q after the version", s)
+		return "", fmt.Errorf("unexpected text %s after the version", excerpt.Quote(s))
 	}
 	var urgency string
 	for item := range strings.SplitSeq(inner, ";") {
@@ -191,7 +192,7 @@ func fixNote(s string) (string, error) {
 		case severity(item) != strata.Unknown:
 			urgency = item
 		default:
-			return "", fmt.Errorf("unknown note %q", item)
+			return "", fmt.Errorf("unknown note %s", excerpt.Quote(item))
 		}
 	}
 	return urgency, nil

@@ -18,6 +18,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/strata-scan/strata/internal/excerpt"
 )
 
 // Object reads an object, calling fn once per member with its key while
@@ -134,7 +136,7 @@ func describe(tok json.Token) string {
 		if utf8.RuneCountInString(t) > maxQuoted {
 			return fmt.Sprintf("string %.*q…", maxQuoted, t)
 		}
-		return fmt.Sprintf("string %q", t)
+		return fmt.Sprintf("string %s", excerpt.Quote(t))
 	case bool:
 		return strconv.FormatBool(t)
 	case nil:

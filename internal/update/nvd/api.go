@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/update"
 )
 
@@ -59,7 +60,7 @@ func (u Updater) Changes(ctx context.Context, client *http.Client, cursor string
 	}
 	since, err := time.Parse(time.RFC3339Nano, cursor)
 	if err != nil {
-		return nil, fmt.Errorf("stored cursor %q: %w", cursor, err)
+		return nil, fmt.Errorf("stored cursor %s: %w", excerpt.Quote(cursor), err)
 	}
 	end := now().UTC()
 	changed := map[string]entry{}

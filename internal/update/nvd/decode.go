@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/update/jsonstream"
 )
 
@@ -65,7 +66,7 @@ func decode(r io.Reader, fn func(entry) error) (*page, error) {
 			err = jsonstream.Skip(dec)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", key, err)
+			return fmt.Errorf("%s: %w", excerpt.ID(key), err)
 		}
 		return nil
 	})
@@ -207,7 +208,7 @@ var cvePattern = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
 
 func cveID(id string) (string, error) {
 	if !cvePattern.MatchString(id) {
-		return "", fmt.Errorf("CVE id %q: want CVE-YYYY-NNNN", id)
+		return "", fmt.Errorf("CVE id %s: want CVE-YYYY-NNNN", excerpt.Quote(id))
 	}
 	return id, nil
 }
@@ -276,5 +277,5 @@ func parseTime(field, s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%s: bad time %q", field, s)
+	return time.Time{}, fmt.Errorf("%s: bad time %s", field, excerpt.Quote(s))
 }

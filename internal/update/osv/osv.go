@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/update"
 )
 
@@ -34,6 +35,13 @@ type Updater struct{}
 
 // Name is "osv".
 func (Updater) Name() string { return "osv" }
+
+// MaxDocumentSize is 64 MiB: OSV records are small (the largest of the Go
+// vulndb and PyPA trees are 32 KiB; a GHSA list for one Maven package is
+// 3 MiB).
+func (Updater) MaxDocumentSize() int64 { return 64 << 20 }
+
+var _ update.DocumentLimiter = Updater{}
 
 // ecosystems maps the OSV ecosystem names read to strata's.
 var ecosystems = map[string]strata.Ecosystem{
@@ -80,7 +88,7 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 	for _, rec := range recs {
 		vs, err := rec.vulnerabilities(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("parse %s: record %s: %w", name, rec.ID, err)
+			return nil, fmt.Errorf("parse %s: record %s: %w", name, excerpt.ID(rec.ID), err)
 		}
 		all = append(all, vs...)
 		if others := rec.unreadEcosystems(); len(vs) == 0 && len(others) > 0 {

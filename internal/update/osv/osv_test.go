@@ -113,7 +113,7 @@ func TestParseOther(t *testing.T) {
 			[]summary{{Key: "X-1|pypi||charset-normalizer", Ranges: []strata.Range{events("introduced", "0")}, State: strata.Unfixed,
 				Severity: strata.Medium, VendorSeverity: "MODERATE", Published: time.Time{}.Format(time.RFC3339)}}, ""},
 		{"a.json", `{"vulns":[{"id":""}]}`, nil, "parse a.json: record 1: no id"},
-		{"a.json", `{"id":"X-1","published":"yesterday"}`, nil, `parse a.json: record X-1: published: parsing time "yesterday"`},
+		{"a.json", `{"id":"X-1","published":"yesterday"}`, nil, `parse a.json: record X-1: published: bad time "yesterday": want RFC 3339`},
 		{"a.yaml", "id: [", nil, "parse a.yaml: yaml:"},
 		{"a.json", "[1,2,3]", nil, `parse a.json: want an OSV record (a JSON object with an id) or an OSV.dev answer ({"vulns": [...]}), have a JSON array`},
 		{"a.json", `{"id":"X-1","affected":[{"package":{"ecosystem":"Debian:12","name":"curl"},"versions":["1"]}]}`, nil, "skipped 1 records of unsupported ecosystems: Debian:12"},

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/scan/python"
 )
 
@@ -150,7 +151,7 @@ func (rec *record) vulnerabilities(ctx context.Context) ([]strata.Vulnerability,
 		}
 		name := packageName(tg.eco, a.Package.Name)
 		if name == "" {
-			return nil, fmt.Errorf("affected package of ecosystem %s without a name", a.Package.Ecosystem)
+			return nil, fmt.Errorf("affected package of ecosystem %s without a name", excerpt.ID(a.Package.Ecosystem))
 		}
 		ranges := affectedRanges(a.Ranges)
 		if len(ranges) == 0 && len(a.Versions) == 0 {
@@ -209,8 +210,8 @@ func parseTime(field, s string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return t, fmt.Errorf("%s: %w", field, err)
+	if err != nil { // time.ParseError would quote s whole, twice
+		return t, fmt.Errorf("%s: bad time %s: want RFC 3339", field, excerpt.Quote(s))
 	}
 	return t.UTC(), nil
 }

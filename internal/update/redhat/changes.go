@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/update"
 )
 
@@ -143,11 +144,11 @@ func (u Updater) latestArchive(ctx context.Context, client *http.Client) (string
 	}
 	m := archiveName.FindStringSubmatch(name)
 	if m == nil {
-		return "", time.Time{}, fmt.Errorf("redhat: %sarchive_latest.txt: %q is not an archive name (csaf_vex_YYYY-MM-DD.tar.zst)", u.base(), name)
+		return "", time.Time{}, fmt.Errorf("redhat: %sarchive_latest.txt: %s is not an archive name (csaf_vex_YYYY-MM-DD.tar.zst)", u.base(), excerpt.Quote(name))
 	}
 	day, err := time.Parse(time.DateOnly, m[1])
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("redhat: %sarchive_latest.txt: %q: %w", u.base(), name, err)
+		return "", time.Time{}, fmt.Errorf("redhat: %sarchive_latest.txt: %s: %w", u.base(), excerpt.Quote(name), err)
 	}
 	return name, day, nil
 }
@@ -206,11 +207,11 @@ func readList(d update.Document, fn func(path string, t time.Time)) error {
 		}
 		line, _ := r.FieldPos(0)
 		if !documentPath.MatchString(row[0]) {
-			return fmt.Errorf("%s: line %d: %q is not a document path (YYYY/cve-YYYY-N.json)", d.Name, line, row[0])
+			return fmt.Errorf("%s: line %d: %s is not a document path (YYYY/cve-YYYY-N.json)", d.Name, line, excerpt.Quote(row[0]))
 		}
 		t, err := time.Parse(time.RFC3339, row[1])
-		if err != nil {
-			return fmt.Errorf("%s: line %d: %w", d.Name, line, err)
+		if err != nil { // time.ParseError would quote row[1] whole, twice
+			return fmt.Errorf("%s: line %d: bad time %s: want RFC 3339", d.Name, line, excerpt.Quote(row[1]))
 		}
 		fn(row[0], t)
 	}
@@ -240,7 +241,7 @@ func (u Updater) read(ctx context.Context, client *http.Client, events map[strin
 // none.
 func (u Updater) collect(ctx context.Context, byID map[string][]strata.Vulnerability) func(update.Document) error {
 	return func(d update.Document) error {
-		vs, err := u.Parse(ctx, d.Name, d.Body)
+		vs, err := update.ParseDocument(ctx, u, d)
 		if sk := (*update.Skipped)(nil); errors.As(err, &sk) {
 			return nil
 		}

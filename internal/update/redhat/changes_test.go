@@ -185,7 +185,7 @@ func TestChangesErrors(t *testing.T) {
 		{"path", "csaf_vex_2023-10-31.tar.zst", `"https://elsewhere.example/x.json","2024-01-01T00:00:00Z"` + "\n",
 			`redhat: BASE/changes.csv: line 1: "https://elsewhere.example/x.json" is not a document path (YYYY/cve-YYYY-N.json)`},
 		{"time", "csaf_vex_2023-10-31.tar.zst", `"2024/cve-2024-1.json","yesterday"` + "\n",
-			`redhat: BASE/changes.csv: line 1: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"`},
+			`redhat: BASE/changes.csv: line 1: bad time "yesterday": want RFC 3339`},
 		{"fields", "csaf_vex_2023-10-31.tar.zst", `"2024/cve-2024-1.json"` + "\n",
 			`redhat: BASE/changes.csv: record on line 1: wrong number of fields`},
 	}

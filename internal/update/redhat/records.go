@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/version"
 )
 
@@ -148,7 +149,7 @@ func (doc *document) record(v *vulnerability, k recordKey, es []entry, rems map[
 	case "fixed":
 		f, err := fix(es)
 		if err != nil {
-			return r, fmt.Errorf("%s %s: %w", r.ID, k.name, err)
+			return r, fmt.Errorf("%s %s: %w", excerpt.ID(r.ID), excerpt.ID(k.name), err)
 		}
 		r.State, r.FixedVersion = strata.Fixed, f.version
 		events = append(events, strata.Event{Fixed: f.version})
@@ -183,7 +184,7 @@ func fix(es []entry) (entry, error) {
 	compare := func(a, b entry) (int, error) {
 		n, err := c.Compare(a.version, b.version)
 		if err != nil {
-			return 0, fmt.Errorf("product %s: %w", a.productID, err)
+			return 0, fmt.Errorf("product %s: %w", excerpt.ID(a.productID), err)
 		}
 		return n, nil
 	}

@@ -48,6 +48,12 @@ var _ update.Incremental = Updater{}
 // Name is "redhat".
 func (Updater) Name() string { return "redhat" }
 
+// MaxDocumentSize is 256 MiB: Red Hat's largest VEX documents (kernel CVEs)
+// are tens of MiB; they are read as a stream.
+func (Updater) MaxDocumentSize() int64 { return 256 << 20 }
+
+var _ update.DocumentLimiter = Updater{}
+
 // Sources is the feed's folder. The runner reads it through Changes; a
 // location named with --source (a document, a folder or a tarball of
 // documents such as the bulk archive) is read through Parse.

@@ -262,7 +262,7 @@ func TestParseBadVersion(t *testing.T) {
 		"relationships": [{"full_product_name": {"product_id": "BaseOS-9:a-0:1-é.x86_64"}, "product_reference": "a-0:1-é.x86_64", "relates_to_product_reference": "BaseOS-9"}]},
 	"vulnerabilities": [{"cve": "CVE-1", "product_status": {"fixed": ["BaseOS-9:a-0:1-é.x86_64"]}}]}`
 	_, err := Updater{}.Parse(context.Background(), "doc.json", strings.NewReader(doc))
-	want := `redhat: parse doc.json: CVE-1 a: product BaseOS-9:a-0:1-é.x86_64: `
+	want := `redhat: parse doc.json: CVE-1 a: product "BaseOS-9:a-0:1-é.x86_64": `
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error = %v, want it to start with %q", err, want)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 )
 
 // cveFile is what one CVE file says. A file is a list of "Field: value"
@@ -75,13 +76,13 @@ func parseFile(r io.Reader) (*cveFile, error) {
 func (f *cveFile) field(n int, line string) (*[]string, error) {
 	key, value, ok := strings.Cut(line, ":")
 	if !ok || key == "" || strings.ContainsAny(key, " \t") {
-		return nil, fmt.Errorf("want \"Field: value\", have %q", line)
+		return nil, fmt.Errorf("want \"Field: value\", have %s", excerpt.Quote(line))
 	}
 	value = strings.TrimSpace(value)
 	if key[0] >= 'a' && key[0] <= 'z' {
 		release, pkg, _ := strings.Cut(key, "_")
 		if pkg == "" {
-			return nil, fmt.Errorf("status line %q names no package", line)
+			return nil, fmt.Errorf("status line %s names no package", excerpt.Quote(line))
 		}
 		f.statuses = append(f.statuses, statusLine{n, release, pkg, value})
 		return nil, nil
@@ -95,7 +96,7 @@ func (f *cveFile) field(n int, line string) (*[]string, error) {
 		return nil, err
 	case key == "Priority" || strings.HasPrefix(key, "Priority_"):
 		if _, ok := priorities[value]; !ok {
-			return nil, fmt.Errorf("unknown priority %q", value)
+			return nil, fmt.Errorf("unknown priority %s", excerpt.Quote(value))
 		}
 		if pkg, ok := strings.CutPrefix(key, "Priority_"); ok {
 			f.pkgPriority[pkg] = value
@@ -124,7 +125,7 @@ func parseDate(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("bad PublicDate %q", s)
+	return time.Time{}, fmt.Errorf("bad PublicDate %s", excerpt.Quote(s))
 }
 
 // records makes one record per status line of a known release, in the

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/excerpt"
 )
 
 // record converts one status line; ok is false when it makes no record.
@@ -44,7 +45,7 @@ func (f *cveFile) record(rel string, s statusLine) (strata.Vulnerability, bool, 
 	case "not-affected", "DNE":
 		return strata.Vulnerability{}, false, nil
 	default:
-		return strata.Vulnerability{}, false, fmt.Errorf("%s_%s: unknown status %q", s.release, s.pkg, status)
+		return strata.Vulnerability{}, false, fmt.Errorf("%s_%s: unknown status %s", s.release, s.pkg, excerpt.Quote(status))
 	}
 	events := []strata.Event{{Introduced: "0"}}
 	if version != "" {

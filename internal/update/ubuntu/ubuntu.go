@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/update"
 )
 
 // Updater reads the Ubuntu CVE Tracker.
@@ -22,6 +23,11 @@ type Updater struct{}
 
 // Name is "ubuntu".
 func (Updater) Name() string { return "ubuntu" }
+
+// MaxDocumentSize is 64 MiB: the tracker's files are under 100 KiB.
+func (Updater) MaxDocumentSize() int64 { return 64 << 20 }
+
+var _ update.DocumentLimiter = Updater{}
 
 // Sources is a snapshot of the tracker's git repository, which Canonical
 // publishes on Launchpad (git.launchpad.net/ubuntu-cve-tracker): a

@@ -10,7 +10,8 @@ import (
 	"github.com/strata-scan/strata/internal/update"
 )
 
-// ParseFile parses the document at path with u, failing t when it cannot
+// ParseFile parses the document at path with u, as the runner does
+// (update.ParseDocument: within u's size limit), failing t when it cannot
 // be opened or does not parse.
 func ParseFile(t *testing.T, u update.Updater, path string) []strata.Vulnerability {
 	t.Helper()
@@ -19,7 +20,7 @@ func ParseFile(t *testing.T, u update.Updater, path string) []strata.Vulnerabili
 		t.Fatal(err)
 	}
 	defer f.Close()
-	vs, err := u.Parse(context.Background(), path, f)
+	vs, err := update.ParseDocument(context.Background(), u, update.Document{Name: path, Body: f})
 	if err != nil {
 		t.Fatal(err)
 	}
