@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/strata-scan/strata/internal/httpapi"
@@ -220,11 +221,7 @@ func notifyLoop(ctx context.Context, log *slog.Logger, st store.Store, cfg httpa
 		if _, err := n.Run(ctx); err != nil && ctx.Err() == nil {
 			log.Error("notifications", "err", err)
 		}
-		for _, d := range ds {
-			if _, err := notify.Dispatch(ctx, st, d, notify.Delivery{Summary: cfg.Summary, Expire: time.Duration(cfg.Expire)}); err != nil && ctx.Err() == nil {
-				log.Error("notification delivery", "err", err)
-			}
-		}
+		dispatchAll(ctx, log, st, ds, notify.Delivery{Summary: cfg.Summary, Expire: time.Duration(cfg.Expire)})
 		var tick <-chan time.Time
 		if cfg.Interval > 0 {
 			tick = time.After(time.Duration(cfg.Interval))
@@ -236,6 +233,21 @@ func notifyLoop(ctx context.Context, log *slog.Logger, st store.Store, cfg httpa
 		case <-tick:
 		}
 	}
+}
+
+// dispatchAll hands the pending notifications to each of ds, each on its
+// own, so that a receiver that is down (the webhook retries for minutes)
+// does not hold up the others, and returns when all are done.
+func dispatchAll(ctx context.Context, log *slog.Logger, st store.GroupReader, ds []notify.Deliverer, how notify.Delivery) {
+	var wg sync.WaitGroup
+	for _, d := range ds {
+		wg.Go(func() {
+			if _, err := notify.Dispatch(ctx, st, d, how); err != nil && ctx.Err() == nil {
+				log.Error("notification delivery", "err", err)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // deliverers returns the configured deliverers, which log to log and
