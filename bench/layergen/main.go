@@ -1,11 +1,12 @@
 // Command layergen writes a synthetic one-layer image as an OCI image
 // layout, for bench/layer-1gib.sh: etc/os-release, then -files files of
 // -size bytes of word-like text (compressible about as well as real text)
-// under usr/share/bench, then var/lib/dpkg/status, in one gzip-compressed
+// under usr/share/bench, then -copies copies of the executable -binary
+// under usr/local/bin, then var/lib/dpkg/status, in one gzip-compressed
 // layer written as a stream (the layer is never held in memory). It prints
 // the path of the layer blob.
 //
-//	go run ./bench/layergen -out DIR -files 131072 -size 8192 -status S -os-release O
+//	go run ./bench/layergen -out DIR -files 131072 -size 8192 -status S -os-release O [-binary B -copies N]
 package main
 
 import (
@@ -46,8 +47,11 @@ func main() {
 	size := flag.Int("size", 8192, "size of each filler file in bytes")
 	status := flag.String("status", "", "dpkg status file to put at var/lib/dpkg/status")
 	osRelease := flag.String("os-release", "", "os-release file to put at etc/os-release")
+	var bin binaries
+	flag.StringVar(&bin.path, "binary", "", "executable to copy to usr/local/bin")
+	flag.IntVar(&bin.copies, "copies", 0, "copies of -binary")
 	flag.Parse()
-	blob, err := write(*out, *files, *size, *status, *osRelease)
+	blob, err := write(*out, *files, *size, *status, *osRelease, bin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "layergen:", err)
 		os.Exit(1)
@@ -55,13 +59,19 @@ func main() {
 	fmt.Println(blob)
 }
 
+// binaries are the copies of an executable the layer holds.
+type binaries struct {
+	path   string
+	copies int
+}
+
 // write writes the layout and returns the path of the layer blob.
-func write(out string, files, size int, status, osRelease string) (string, error) {
+func write(out string, files, size int, status, osRelease string, bin binaries) (string, error) {
 	dir := filepath.Join(out, "blobs", "sha256")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	layer, diffID, err := writeLayer(dir, files, size, status, osRelease)
+	layer, diffID, err := writeLayer(dir, files, size, status, osRelease, bin)
 	if err != nil {
 		return "", err
 	}
@@ -105,7 +115,7 @@ func putJSON(dir, mediaType string, v any) (descriptor, error) {
 
 // writeLayer streams the layer: tar → gzip → file, hashing the tar (the
 // diff_id) and the blob on the way.
-func writeLayer(dir string, files, size int, status, osRelease string) (descriptor, string, error) {
+func writeLayer(dir string, files, size int, status, osRelease string, bin binaries) (descriptor, string, error) {
 	tmp, err := os.CreateTemp(dir, "layer-*")
 	if err != nil {
 		return descriptor{}, "", err
@@ -115,7 +125,7 @@ func writeLayer(dir string, files, size int, status, osRelease string) (descript
 	counter := &countio.Writer{W: io.MultiWriter(tmp, blobHash)}
 	zw := gzip.NewWriter(counter)
 	tw := tar.NewWriter(io.MultiWriter(zw, diffHash))
-	if err := fill(tw, files, size, status, osRelease); err != nil {
+	if err := fill(tw, files, size, status, osRelease, bin); err != nil {
 		return descriptor{}, "", err
 	}
 	for _, c := range []io.Closer{tw, zw} {
@@ -136,8 +146,8 @@ func writeLayer(dir string, files, size int, status, osRelease string) (descript
 func digestOf(h hash.Hash) string { return fmt.Sprintf("sha256:%x", h.Sum(nil)) }
 
 // fill writes the entries of the layer.
-func fill(tw *tar.Writer, files, size int, status, osRelease string) error {
-	if err := copyFile(tw, "etc/os-release", osRelease); err != nil {
+func fill(tw *tar.Writer, files, size int, status, osRelease string, bin binaries) error {
+	if err := copyFile(tw, "etc/os-release", osRelease, 0o644); err != nil {
 		return err
 	}
 	text := words(1<<20 + size)
@@ -156,7 +166,12 @@ func fill(tw *tar.Writer, files, size int, status, osRelease string) error {
 			return err
 		}
 	}
-	return copyFile(tw, "var/lib/dpkg/status", status)
+	for i := range bin.copies {
+		if err := copyFile(tw, fmt.Sprintf("usr/local/bin/app%03d", i), bin.path, 0o755); err != nil {
+			return err
+		}
+	}
+	return copyFile(tw, "var/lib/dpkg/status", status, 0o644)
 }
 
 func header(tw *tar.Writer, name string, typ byte, size int64) error {
@@ -164,18 +179,28 @@ func header(tw *tar.Writer, name string, typ byte, size int64) error {
 	if typ == tar.TypeDir {
 		mode = 0o755
 	}
+	return headerMode(tw, name, typ, size, mode)
+}
+
+func headerMode(tw *tar.Writer, name string, typ byte, size, mode int64) error {
 	return tw.WriteHeader(&tar.Header{Name: name, Typeflag: typ, Size: size, Mode: mode, ModTime: time.Unix(1577836800, 0), Format: tar.FormatPAX})
 }
 
-func copyFile(tw *tar.Writer, name, src string) error {
-	b, err := os.ReadFile(src)
+// copyFile writes the file src as name, with mode, streaming it.
+func copyFile(tw *tar.Writer, name, src string, mode int64) error {
+	f, err := os.Open(src)
 	if err != nil {
 		return err
 	}
-	if err := header(tw, name, tar.TypeReg, int64(len(b))); err != nil {
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
 		return err
 	}
-	_, err = tw.Write(b)
+	if err := headerMode(tw, name, tar.TypeReg, fi.Size(), mode); err != nil {
+		return err
+	}
+	_, err = io.Copy(tw, f)
 	return err
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -154,9 +153,21 @@ func tableFunctions(f *elf.File, pcln *elf.Section) ([]string, error) {
 	return names, nil
 }
 
-// closure is a name element the compiler gives to function literals and
-// to the wrappers of go and defer statements.
-var closure = regexp.MustCompile(`^(func|gowrap|deferwrap)\d+$`)
+// isClosure says whether a name element is one the compiler gives to a
+// function literal or to the wrapper of a go or defer statement: func1,
+// gowrap2, deferwrap3.
+func isClosure(elem string) bool {
+	for _, prefix := range [...]string{"func", "gowrap", "deferwrap"} {
+		if n, ok := strings.CutPrefix(elem, prefix); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// receiverMarks are what splitFunc drops of a method's receiver and of a
+// method value's name.
+var receiverMarks = strings.NewReplacer("(*", "", "(", "", ")", "", "-fm", "")
 
 // splitFunc splits a linker function name into its import path and the
 // name OSV uses: "golang.org/x/net/html.(*Tokenizer).Next" →
@@ -164,6 +175,8 @@ var closure = regexp.MustCompile(`^(func|gowrap|deferwrap)\d+$`)
 // enclosing function, method values ("-fm") as their method, and type
 // parameters are dropped; the linker's own
 // symbols ("type:.eq.…", "go:buildid") are not functions of a package.
+// A binary names tens of thousands of functions: the common name
+// ("pkg.Func") allocates nothing.
 func splitFunc(fn string) (pkg, name string, ok bool) {
 	if strings.HasPrefix(fn, "type:") || strings.HasPrefix(fn, "go:") {
 		return "", "", false
@@ -174,20 +187,31 @@ func splitFunc(fn string) (pkg, name string, ok bool) {
 		return "", "", false
 	}
 	pkg, rest := fn[:slash+dot], fn[slash+dot+1:]
-	rest = strings.NewReplacer("(*", "", "(", "", ")", "", "-fm", "").Replace(dropTypeArgs(rest))
-	var parts []string
-	for _, p := range strings.Split(rest, ".") {
-		if closure.MatchString(p) || len(parts) == 2 {
+	if strings.ContainsAny(rest, "[(-") {
+		rest = receiverMarks.Replace(dropTypeArgs(rest))
+	}
+	// The first two elements, up to a closure's.
+	end, elems := 0, 0
+	for elem := range strings.SplitSeq(rest, ".") {
+		if elems == 2 || isClosure(elem) {
 			break
 		}
-		parts = append(parts, p)
+		if elems > 0 {
+			end++
+		}
+		end += len(elem)
+		elems++
 	}
-	return pkg, strings.Join(parts, "."), len(parts) > 0 && parts[0] != ""
+	name = rest[:end]
+	return pkg, name, name != "" && name[0] != '.'
 }
 
 // dropTypeArgs removes the bracketed type arguments of a generic
 // function's name: "Map[...].Get" → "Map.Get".
 func dropTypeArgs(s string) string {
+	if !strings.Contains(s, "[") {
+		return s
+	}
 	var b strings.Builder
 	depth := 0
 	for _, c := range s {
