@@ -127,6 +127,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"update", "--source", "nvd"}, 1, `want NAME=LOCATION, have "nvd"`},
 		{[]string{"update", "--source", "gentoo=x"}, 1, `unknown feed "gentoo" (known: alpine, debian, nvd, osv, redhat, ubuntu)`},
 		{[]string{"affected", " "}, 1, "strata affected: VULNERABILITY is empty\n"},
+		{[]string{"version", "extra"}, 1, "strata version: want no arguments, have 1\n"},
+		{[]string{"--version", "extra"}, 1, "strata version: want no arguments, have 1\n"},
+		{[]string{"update", "--timeout", "-1s"}, 1, `strata update: invalid value "-1s" for flag -timeout: want a duration such as 7d or 36h, have "-1s"` + "\n"},
+		{[]string{"scan", "--max-feed-age", "-1h", "x"}, 1, `strata scan: invalid value "-1h" for flag -max-feed-age: want a duration such as 7d or 36h, have "-1h"` + "\n"},
+		{[]string{"help", "db", "nope"}, 1, `strata help db: unknown command "nope" (want export, import or status)` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -151,6 +156,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "delete"}, "Usage: strata delete"},
 		{[]string{"help", "serve"}, "-listen"},
 		{[]string{"help", "version"}, "Usage: strata version"},
+		{[]string{"help", "help"}, "strata help [COMMAND]"},
+		{[]string{"help", "db"}, "Usage: strata db COMMAND"},
 	}
 	for _, tt := range tests {
 		out, errOut, code := run(t, tt.args...)
@@ -163,6 +170,19 @@ func TestHelp(t *testing.T) {
 	}
 	if _, errOut, code := run(t, "scan", "-h"); code != 0 || !strings.Contains(errOut, "-fail-on string") {
 		t.Errorf("scan -h: exit %d, %q", code, errOut)
+	}
+	// A refused subcommand prints no help on stdout (it once printed the
+	// db help twice and exited 0).
+	if out, errOut, code := run(t, "help", "db", "nope"); code != 1 || out != "" || !strings.HasPrefix(errOut, dbHelp) {
+		t.Errorf("help db nope: exit %d, stdout %q, stderr %q; want 1, nothing, the db help and the error", code, out, errOut)
+	}
+	if _, errOut, code := run(t, "version", "-h"); code != 0 || errOut != versionHelp {
+		t.Errorf("version -h: exit %d, %q", code, errOut)
+	}
+	// --version is "version".
+	version := mustRun(t, "version")
+	if out := mustRun(t, "--version"); !strings.HasPrefix(version, "strata ") || out != version {
+		t.Errorf("--version: %q; version: %q", out, version)
 	}
 }
 
@@ -189,7 +209,8 @@ func TestDelete(t *testing.T) {
 	if !strings.Contains(out, `"manifest_hash": "`+manifest+`"`) {
 		t.Fatalf("index output lacks manifest %s:\n%.300s", manifest, out)
 	}
-	if got := mustRun(t, "delete", "--db", db, manifest); got != "deleted "+manifest+"\n" {
+	// A digest named twice is deleted once.
+	if got := mustRun(t, "delete", "--db", db, manifest, manifest); got != "deleted "+manifest+"\n" {
 		t.Errorf("delete: %q", got)
 	}
 	_, errOut, code := run(t, "delete", "--db", db, manifest)

@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -57,7 +58,7 @@ var commands = map[string]command{
 	"delete":  {runDelete, deleteHelp},
 	"update":  {runUpdate, updateHelp},
 	"serve":   {runServe, serveUsage},
-	"version": {runVersion, "Usage: strata version\n\nPrints strata's version and the Go version it was built with.\n"},
+	"version": {runVersion, versionHelp},
 
 	"notifications": {runNotifications, notificationsHelp},
 	"affected":      {runAffected, affectedHelp},
@@ -81,9 +82,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	name := args[0]
-	switch name {
-	case "help", "-h", "-help", "--help":
+	switch {
+	case name == "help" || isHelpFlag(name):
 		return help(ctx, args[1:], stdout, stderr)
+	case name == "--version" || name == "-version":
+		name = "version"
 	}
 	c, ok := commands[name]
 	if !ok {
@@ -105,9 +108,19 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// help prints the usage, or a command's usage with its flags.
+// isHelpFlag says whether arg asks for help, as the flag package reads
+// it: "-h", "-help", "--help".
+func isHelpFlag(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
+
+// help prints the usage ("strata help", "strata help help"), or a
+// command's usage with its flags ("strata help db export"), which the
+// command prints for -h: on stdout, exit 0. When the command refuses the
+// arguments instead ("strata help db nope"), its usage and error go to
+// stderr, exit 1.
 func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
+	if len(args) == 0 || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
@@ -116,15 +129,13 @@ func help(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "strata help: unknown command %q\n\n%s", args[0], usage)
 		return exitError
 	}
-	if args[0] == "version" {
-		fmt.Fprint(stdout, c.help)
-		return exitOK
+	var out bytes.Buffer
+	err := c.run(ctx, &env{stdout: &out, stderr: &out}, append(args[1:len(args):len(args)], "-h"))
+	if !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stderr, "%sstrata help %s: %v\n", out.String(), args[0], err)
+		return exitError
 	}
-	// Each command prints its usage and flags for -h ("help db export":
-	// "db export -h").
-	if err := c.run(ctx, &env{stdout: stdout, stderr: stdout}, append(args[1:len(args):len(args)], "-h")); !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, c.help)
-	}
+	stdout.Write(out.Bytes())
 	return exitOK
 }
 

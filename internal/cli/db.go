@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/strata-scan/strata"
@@ -77,7 +78,8 @@ func runDB(ctx context.Context, e *env, args []string) error {
 	return fmt.Errorf("unknown command %q (want export, import or status)", args[0])
 }
 
-// fileArg parses a db command's flags and returns its one FILE argument.
+// fileArg parses a db command's flags and returns its one FILE argument,
+// which is not empty.
 func fileArg(fs *flagSet, args []string) (string, error) {
 	if err := fs.Parse(args); err != nil {
 		return "", err
@@ -85,6 +87,10 @@ func fileArg(fs *flagSet, args []string) (string, error) {
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return "", fmt.Errorf("want exactly one FILE, have %d arguments", fs.NArg())
+	}
+	if fs.Arg(0) == "" {
+		fs.Usage()
+		return "", errors.New("empty bundle path")
 	}
 	return fs.Arg(0), nil
 }
@@ -113,6 +119,9 @@ func runDBExport(ctx context.Context, e *env, args []string) error {
 	if len(names) == 0 {
 		return errors.New("the store holds no feed data to export: load feeds with \"strata update\" first")
 	}
+	if err := notTheStore(common, file); err != nil {
+		return err
+	}
 	// With "-", standard output is the bundle's alone.
 	msgs, name := e.stdout, file
 	if file == "-" {
@@ -132,6 +141,26 @@ func runDBExport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	fmt.Fprintf(msgs, "wrote %s: %d feeds, %d records, sha256 %s\n", name, len(names), n, hex.EncodeToString(sum.Sum(nil)))
+	return nil
+}
+
+// notTheStore refuses an export FILE that is the SQLite store itself, or
+// one of its journal files (directly or through links): the export would
+// replace the store's data with the bundle.
+func notTheStore(common *commonFlags, file string) error {
+	loc, err := common.location()
+	if err != nil || file == "-" || strings.Contains(loc.db, "://") {
+		return err
+	}
+	target, err := os.Stat(file)
+	if err != nil {
+		return nil // none yet: not the store
+	}
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if fi, err := os.Stat(loc.db + suffix); err == nil && os.SameFile(fi, target) {
+			return fmt.Errorf("%s: is the store itself (%s): export to another file", file, loc.db)
+		}
+	}
 	return nil
 }
 

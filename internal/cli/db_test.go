@@ -474,7 +474,7 @@ func TestFeedAge(t *testing.T) {
 	}
 }
 
-func TestAgeFlag(t *testing.T) {
+func TestDurationFlag(t *testing.T) {
 	tests := []struct {
 		in      string
 		want    time.Duration
@@ -492,13 +492,13 @@ func TestAgeFlag(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var d time.Duration
-		err := ageFlag{&d}.Set(tt.in)
+		err := durationFlag{&d}.Set(tt.in)
 		if (err != nil) != tt.wantErr || d != tt.want {
 			t.Errorf("Set(%q) = %v, %v; want %v, error %v", tt.in, d, err, tt.want, tt.wantErr)
 		}
 	}
 	for d, want := range map[time.Duration]string{7 * 24 * time.Hour: "7d", 36 * time.Hour: "36h0m0s", 0: "0s"} {
-		if got := (ageFlag{&d}).String(); got != want {
+		if got := (durationFlag{&d}).String(); got != want {
 			t.Errorf("String(%v) = %q, want %q", d, got, want)
 		}
 	}
@@ -529,6 +529,8 @@ func TestDBUsage(t *testing.T) {
 		{[]string{"db", "import", "--db", "x.db", "/nonexistent/feeds.bundle"}, 1, "strata db: /nonexistent/feeds.bundle: open /nonexistent/feeds.bundle: no such file or directory (nothing was imported)"},
 		{[]string{"db", "status", "--format", "xml"}, 1, `strata db: unknown --format "xml" (want table or json)`},
 		{[]string{"db", "-h"}, 0, "strata db export FILE"},
+		{[]string{"db", "import", ""}, 1, "strata db: empty bundle path\n"},
+		{[]string{"db", "export", ""}, 1, "strata db: empty bundle path\n"},
 	}
 	for _, tt := range tests {
 		_, errOut, code := run(t, tt.args...)

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -249,5 +250,76 @@ func TestExportDirectory(t *testing.T) {
 	out, errOut, code := run(t, "db", "export", "--db", src, dir)
 	if want := "strata db: " + dir + ": is a directory\n"; code != 1 || errOut != want || out != "" {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, %q", code, out, errOut, want)
+	}
+}
+
+// TestExportNoDirectory: a FILE in a directory that does not exist is
+// refused naming FILE, not the temporary file beside it.
+func TestExportNoDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := exportStore(t, dir)
+	file := filepath.Join(dir, "nodir", "x.bundle")
+	out, errOut, code := run(t, "db", "export", "--db", src, file)
+	if want := "strata db: create " + file + ": no such file or directory\n"; code != 1 || errOut != want || out != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, %q", code, out, errOut, want)
+	}
+}
+
+// Exporting onto the store, by its name, through a link or onto its
+// journal, is refused before anything is written: the store still opens
+// and holds its feed.
+func TestExportOntoStore(t *testing.T) {
+	dir := t.TempDir()
+	db := exportStore(t, dir)
+	link := filepath.Join(dir, "link.bundle")
+	if err := os.Symlink(db, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{db, link, filepath.Join(dir, ".", "src.db")} {
+		stdout, stderr, code := run(t, "db", "export", "--db", db, target)
+		want := "strata db: " + target + ": is the store itself (" + db + "): export to another file\n"
+		if code != 1 || stdout != "" || stderr != want {
+			t.Errorf("export to %s: exit %d, stdout %q, stderr %q; want 1, nothing, %q", target, code, stdout, stderr, want)
+		}
+	}
+	if out := mustRun(t, "db", "status", "--db", db, "--format", "json"); !strings.Contains(out, `"records": 2`) {
+		t.Errorf("db status after the refused exports:\n%s", out)
+	}
+}
+
+// A reader of the output that goes away does not cut an import short:
+// "strata db import B | head -1" imports every feed of B and exits 0 (the
+// process ignores SIGPIPE; the writes that fail are only progress).
+func TestImportOutputClosed(t *testing.T) {
+	bin := strataBinary(t)
+	dir := t.TempDir()
+	src := exportStore(t, dir)
+	other := filepath.Join(dir, "alpine.json")
+	if err := os.WriteFile(other, []byte(`{"distroversion":"v3.19","reponame":"main","packages":[{"pkg":{"name":"zlib","secfixes":{"1.3-r2":["CVE-2023-45853"]}}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "update", "--db", src, "--source", "alpine="+other)
+	b := filepath.Join(dir, "feeds.bundle")
+	mustRun(t, "db", "export", "--db", src, b)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close() // the reader is gone before the first line
+	db := filepath.Join(dir, "imported.db")
+	cmd := exec.Command(bin, "db", "import", "--db", db, b)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	err = cmd.Run()
+	w.Close()
+	if err != nil {
+		t.Fatalf("import with its output closed: %v\n%s", err, stderr.String())
+	}
+	status := mustRun(t, "db", "status", "--db", db)
+	for _, feed := range []string{"alpine", "debian"} {
+		if !strings.Contains(status, "\n"+feed+" ") {
+			t.Errorf("feed %s not imported:\n%s", feed, status)
+		}
 	}
 }

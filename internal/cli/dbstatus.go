@@ -161,10 +161,11 @@ func oneLine(s string) string {
 	return first
 }
 
-// ageFlag is a duration flag that also accepts whole days: "7d".
-type ageFlag struct{ d *time.Duration }
+// durationFlag is a duration flag that also accepts whole days ("7d") and
+// refuses negative durations.
+type durationFlag struct{ d *time.Duration }
 
-func (a ageFlag) String() string {
+func (a durationFlag) String() string {
 	if a.d == nil {
 		return ""
 	}
@@ -174,7 +175,7 @@ func (a ageFlag) String() string {
 	return a.d.String()
 }
 
-func (a ageFlag) Set(s string) error {
+func (a durationFlag) Set(s string) error {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
 		if err != nil || n < 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/store"
@@ -33,7 +34,9 @@ func runDelete(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		digests = append(digests, d)
+		if !slices.Contains(digests, d) { // "delete D D" deletes D once
+			digests = append(digests, d)
+		}
 	}
 	st, err := common.setup(ctx, e)
 	if err != nil {

@@ -122,12 +122,16 @@ func replaceFile(target string, old fs.FileInfo) (*exportFile, error) {
 }
 
 // createTemp creates a new file ".BASE.RANDOM" in target's directory.
-// Unlike os.CreateTemp's 0600, its mode is 0644 less the umask.
+// Unlike os.CreateTemp's 0600, its mode is 0644 less the umask. An error
+// names target, not the temporary file the user never named.
 func createTemp(target string) (*os.File, error) {
 	dir, base := filepath.Split(target)
 	for range 100 {
 		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36))
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("create %s: %w", target, pe.Err)
+		}
 		if !errors.Is(err, fs.ErrExist) {
 			return f, err
 		}

@@ -263,3 +263,31 @@ func TestAffectedErrors(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1, %q", code, errOut, want)
 	}
 }
+
+// An update that finds another process recording notifications waits
+// for it, then records its own: its summary is the usual one.
+func TestUpdateWaitsForNotifier(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "strata.db")
+	older, newer := filepath.Join(dir, "old.list"), filepath.Join(dir, "new.list")
+	first, _, _ := strings.Cut(twoDSAs, "[28 Mar 2023]")
+	for p, body := range map[string]string{older: first, newer: twoDSAs} {
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustRun(t, "update", "--db", db, "--source", "debian="+older)
+	st, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	unlock, ok, err := st.TryLock(t.Context(), "notifier")
+	if err != nil || !ok {
+		t.Fatalf("TryLock: %v, %v", ok, err)
+	}
+	time.AfterFunc(time.Second, unlock)
+	if out := mustRun(t, "update", "--db", db, "--source", "debian="+newer); !strings.HasSuffix(out, "\n0 new vulnerabilities affect 0 indexed images\n") {
+		t.Errorf("update while another process records notifications:\n%s", out)
+	}
+}

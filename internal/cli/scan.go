@@ -59,7 +59,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 2 when a reported finding is at or above this severity")
 	fs.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fixed version")
 	f.maxFeedAge = defaultMaxFeedAge
-	fs.Var(ageFlag{&f.maxFeedAge}, "max-feed-age", "warn on stderr when a feed was last updated longer ago than this (7d, 36h; 0: never), or was never loaded")
+	fs.Var(durationFlag{&f.maxFeedAge}, "max-feed-age", "warn on stderr when a feed was last updated longer ago than this (7d, 36h; 0: never), or was never loaded")
 	f.image.register(fs.FlagSet)
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/strata-scan/strata/internal/notify"
 	"github.com/strata-scan/strata/internal/testutil/golden"
 )
 
@@ -87,5 +90,29 @@ func TestScanUbuntuAgainstUbuntuOSV(t *testing.T) {
 			golden.Check(t, filepath.Join("testdata", "golden", "ubuntu-osv-"+tt.name+".tsv"), tsv(rows))
 			checkFindings(t, rows, tt.checks)
 		})
+	}
+}
+
+// Ubuntu's CVE records name the notices (USN) that fixed them as related,
+// and the notices' own records are skipped: "strata affected USN-5614-1"
+// finds the images that UBUNTU-CVE-2021-3782 (wayland) affects, as the
+// help's example of an id promises.
+func TestAffectedByUSN(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "strata.db")
+	mustRun(t, "update", "--db", db, "--source", "osv="+sharedPath(t, "feeds/ubuntu/osv"))
+	mustRun(t, "index", "--db", db, dpkgImage(t, "testdata/ubuntu-osv/jammy"))
+	var ar notify.AffectedReport
+	if err := json.Unmarshal([]byte(mustRun(t, "affected", "--db", db, "--format", "json", "USN-5614-1")), &ar); err != nil {
+		t.Fatal(err)
+	}
+	var pkgs []string
+	for _, img := range ar.Images {
+		for _, p := range img.Packages {
+			pkgs = append(pkgs, p.Name+" "+p.Version)
+		}
+	}
+	want := []string{"libwayland-client0 1.20.0-1"}
+	if !cmp.Equal(ar.Records, []string{"UBUNTU-CVE-2021-3782"}) || len(ar.Images) != 1 || !cmp.Equal(pkgs, want) {
+		t.Errorf("affected USN-5614-1: records %v, %d images, packages %q; want [UBUNTU-CVE-2021-3782], 1, %q", ar.Records, len(ar.Images), pkgs, want)
 	}
 }

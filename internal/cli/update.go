@@ -89,7 +89,8 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 	common.creates = true
 	sources := sourceFlags{}
 	fs.Var(sources, "source", "NAME=LOCATION: read feed NAME from a file, directory, tarball or URL (repeatable)")
-	timeout := fs.Duration("timeout", 10*time.Minute, "give up on a feed's download after this long")
+	timeout := 10 * time.Minute
+	fs.Var(durationFlag{&timeout}, "timeout", "give up on a feed's download after this `duration` (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	r := &update.Runner{Store: st, Client: &http.Client{Timeout: *timeout}, Log: e.log}
+	r := &update.Runner{Store: st, Client: &http.Client{Timeout: timeout}, Log: e.log}
 	var failed []string
 	updated := 0
 	for _, u := range us {
@@ -132,18 +133,34 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// notifyWait is how long an update waits for another process that is
+// recording notifications to finish, to record its own.
+const notifyWait = 30 * time.Second
+
 // notifySummary records the notifications of the new update diffs and,
 // when a feed was loaded (updated is how many) or the notifier found
 // diffs to notify, prints the one-line summary.
 func notifySummary(ctx context.Context, e *env, st store.Store, updated int) error {
-	sum, err := (&notify.Notifier{Store: st, Index: st, Log: e.log}).Run(ctx)
+	n := &notify.Notifier{Store: st, Index: st, Log: e.log}
+	sum, err := n.Run(ctx)
+	// Another process is recording notifications: it may have read the
+	// diffs before this update's, which are then this process's to record
+	// once it is done.
+	for deadline := time.Now().Add(notifyWait); err == nil && sum.Busy && time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(notifyWait / 100):
+		}
+		sum, err = n.Run(ctx)
+	}
 	if err != nil {
 		return err
 	}
 	switch {
 	case updated == 0 && sum.Diffs == 0:
 	case sum.Busy:
-		fmt.Fprintln(e.stdout, "notifications: skipped: another strata process is recording them now")
+		fmt.Fprintf(e.stdout, "notifications: deferred: another strata process has been recording notifications for %v; the next update (or strata serve) records this one's\n", notifyWait)
 	case sum.Diffs > 0 && sum.Diffs == len(sum.Baselines):
 		fmt.Fprintln(e.stdout, "first update of these feeds: baseline recorded, no notifications")
 	default:

@@ -10,8 +10,8 @@ import (
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/image"
 	"github.com/strata-scan/strata/internal/match"
-	"github.com/strata-scan/strata/internal/update"
 	"github.com/strata-scan/strata/internal/update/osv"
+	"github.com/strata-scan/strata/internal/update/updatetest"
 )
 
 const goVulnDB = "../../../shared/data/feeds/osv/go/golang-vulndb-osv.tar.gz"
@@ -51,13 +51,7 @@ func readGoVulnDB(t *testing.T) goRecords {
 }
 
 var goVulnDBRecords = sync.OnceValues(func() (goRecords, error) {
-	var recs goRecords
-	_, err := update.Fetch(context.Background(), nil, goVulnDB, "", func(d update.Document) error {
-		vs, err := osv.Updater{}.Parse(context.Background(), d.Name, d.Body)
-		recs = append(recs, vs...)
-		return err
-	})
-	return recs, err
+	return updatetest.ParseLocation(context.Background(), osv.Updater{}, goVulnDB)
 })
 
 // The real htmlcheck binary of the apps image calls x/net/html's Parse

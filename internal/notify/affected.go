@@ -75,6 +75,9 @@ func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("vulnerability %s: %w", excerpt.ID(id), ErrUnknownVulnerability)
 	}
+	if recs, err = withSame(ctx, st, recs); err != nil {
+		return nil, fmt.Errorf("vulnerability %s: %w", excerpt.ID(id), err)
+	}
 	indexed, err := st.CountManifests(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("vulnerability %s: %w", id, err)
@@ -94,6 +97,33 @@ func Affected(ctx context.Context, st AffectedStore, id string) (*AffectedReport
 		ar.Share = float64(len(ar.Images)) / float64(ar.Indexed)
 	}
 	return ar, nil
+}
+
+// withSame returns recs and the records that are the same vulnerability
+// as one of them (strata.Vulnerability.SameAs): PyPA's PYSEC record names
+// GitHub's GHSA record of its CVE, which names only the CVE; asked for
+// either, affected lists both, as reports show them as one.
+func withSame(ctx context.Context, st Index, recs []strata.Vulnerability) ([]strata.Vulnerability, error) {
+	var ids []string
+	for _, r := range recs {
+		ids = append(ids, r.IDs()...)
+	}
+	all, err := st.VulnerabilitiesByID(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, r := range recs {
+		have[r.Updater+"\x00"+r.Key()] = true
+	}
+	for _, r := range all {
+		same := slices.ContainsFunc(recs, func(o strata.Vulnerability) bool { return r.SameAs(&o) })
+		if !have[r.Updater+"\x00"+r.Key()] && same {
+			have[r.Updater+"\x00"+r.Key()] = true
+			recs = append(recs, r)
+		}
+	}
+	return recs, nil
 }
 
 // affectedImages returns, in manifest order, the images that recs affect.

@@ -44,6 +44,7 @@ func unpack(f uint64) (id, kind, rank int, sev strata.Severity) {
 type judgement struct {
 	vs       []store.PackageVersion
 	ids      []string   // the vulnerabilities found, sorted
+	aliases  [][]string // per vulnerability, its other ids (see store.Change)
 	ranks    []int      // per version, its rank in package order
 	byRank   []int      // per rank, the version's index in vs
 	verdicts [][]uint64 // per version, its packed findings, sorted
@@ -72,6 +73,7 @@ func judge(ctx context.Context, vs []store.PackageVersion, srcs [3]recordSource,
 		sev       strata.Severity
 	}
 	var fs []finding
+	names := map[string][]string{} // per vulnerability, its records' ids
 	for i, v := range vs {
 		for kind, src := range srcs {
 			found, err := matchVersion(ctx, src, v)
@@ -79,7 +81,9 @@ func judge(ctx context.Context, vs []store.PackageVersion, srcs [3]recordSource,
 				return nil, err
 			}
 			for _, f := range found {
-				fs = append(fs, finding{canon(&f.Vulnerability), kind, i, f.Vulnerability.Severity})
+				id := canon(&f.Vulnerability)
+				fs = append(fs, finding{id, kind, i, f.Vulnerability.Severity})
+				names[id] = append(names[id], f.Vulnerability.IDs()...)
 			}
 		}
 	}
@@ -90,6 +94,13 @@ func judge(ctx context.Context, vs []store.PackageVersion, srcs [3]recordSource,
 	j.ids = slices.Compact(j.ids)
 	if len(j.ids) >= maxIDs {
 		return nil, fmt.Errorf("%d vulnerabilities found: at most %d", len(j.ids), maxIDs)
+	}
+	j.aliases = make([][]string, len(j.ids))
+	for i, id := range j.ids {
+		others := slices.DeleteFunc(slices.Sorted(slices.Values(names[id])), func(n string) bool { return n == id })
+		if others = slices.Compact(others); len(others) > 0 {
+			j.aliases[i] = others
+		}
 	}
 	for _, f := range fs {
 		id, _ := slices.BinarySearch(j.ids, f.id)

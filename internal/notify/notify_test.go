@@ -103,7 +103,9 @@ func TestNotifier(t *testing.T) {
 // common, the same CVEs: strata.Vulnerability.SameAs), in one feed or two,
 // are one vulnerability, as reports show them: a second record of a
 // vulnerability that already affects the image is not news, and one of
-// two records going away while the other stays is not a removal.
+// two records going away while the other stays is not a removal. A
+// notification gives the vulnerability's other ids, so that the removal
+// of DLA-9 is seen to be that of the CVE-B added before.
 func TestNotifierSameVulnerability(t *testing.T) {
 	ctx := t.Context()
 	st := openStore(t)
@@ -118,9 +120,9 @@ func TestNotifierSameVulnerability(t *testing.T) {
 	cveA, dsa1, dsa2 := aliased("CVE-A"), aliased("DSA-1", "CVE-A"), aliased("DSA-2", "CVE-A", "CVE-X")
 	cveB, dla9 := aliased("CVE-B"), aliased("DLA-9", "CVE-B")
 	zlib := record("DSA-0", "zlib", "1:1.3-1") // of a package the image does not hold
-	note := func(id, reason string) []*store.DiffNotifications {
+	note := func(id, reason string, aliases ...string) []*store.DiffNotifications {
 		return []*store.DiffNotifications{{
-			Changes: []store.Change{{Vulnerability: id, Package: "libssl3", Version: "3.0.15-1~deb12u1", Reason: reason, Severity: strata.High}},
+			Changes: []store.Change{{Vulnerability: id, Aliases: aliases, Package: "libssl3", Version: "3.0.15-1~deb12u1", Reason: reason, Severity: strata.High}},
 			Sets:    []store.ChangeSet{{Manifests: []strata.Digest{manifest}, Changes: []int32{0}}},
 		}}
 	}
@@ -133,11 +135,11 @@ func TestNotifierSameVulnerability(t *testing.T) {
 		{"tracker baseline", "tracker", []strata.Vulnerability{cveA}, nil},
 		{"advisories baseline", "advisories", []strata.Vulnerability{zlib}, nil},
 		{"an advisory of a CVE that affects already", "advisories", []strata.Vulnerability{zlib, dsa1}, none},
-		{"an advisory of two CVEs is another vulnerability", "advisories", []strata.Vulnerability{zlib, dsa1, dsa2}, note("DSA-2", store.Added)},
+		{"an advisory of two CVEs is another vulnerability", "advisories", []strata.Vulnerability{zlib, dsa1, dsa2}, note("DSA-2", store.Added, "CVE-A", "CVE-X")},
 		{"the CVE record goes, its advisory stays", "tracker", []strata.Vulnerability{}, none},
-		{"two new records of one vulnerability: the smaller id", "tracker", []strata.Vulnerability{cveB, dla9}, note("CVE-B", store.Added)},
+		{"two new records of one vulnerability: the smaller id", "tracker", []strata.Vulnerability{cveB, dla9}, note("CVE-B", store.Added, "DLA-9")},
 		{"one of the two goes", "tracker", []strata.Vulnerability{dla9}, none},
-		{"the other goes", "tracker", []strata.Vulnerability{}, note("DLA-9", store.Removed)},
+		{"the other goes", "tracker", []strata.Vulnerability{}, note("DLA-9", store.Removed, "CVE-B")},
 	}
 	n := &Notifier{Store: st, Index: st}
 	for _, s := range steps {
@@ -371,6 +373,34 @@ func TestAffected(t *testing.T) {
 	}
 	if _, err := Affected(ctx, st, "CVE-2"); err == nil {
 		t.Error("Affected(an unknown id) succeeded")
+	}
+}
+
+// Asked for either of two records that are the same vulnerability (a
+// PYSEC record naming its GHSA twin, which names only the CVE), affected
+// lists both, one row per package.
+func TestAffectedSameVulnerability(t *testing.T) {
+	ctx := t.Context()
+	st := openStore(t)
+	if err := st.PutIndexReport(ctx, bookworm(manifest, libssl3)); err != nil {
+		t.Fatal(err)
+	}
+	pysec, ghsa := record("PYSEC-1", "openssl", "3.0.16-1"), record("GHSA-1", "openssl", "3.0.16-1")
+	pysec.Aliases, ghsa.Aliases = []string{"CVE-9", "GHSA-1"}, []string{"CVE-9"}
+	if _, err := st.ReplaceVulnerabilities(ctx, "osv", "1", []strata.Vulnerability{pysec, ghsa}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"PYSEC-1", "GHSA-1", "CVE-9"} {
+		ar, err := Affected(ctx, st, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []AffectedImage{{Manifest: manifest, Packages: []AffectedPackage{
+			{Name: "libssl3", Version: libssl3.Version, Layer: libssl3.IntroducedIn, Records: []string{"GHSA-1", "PYSEC-1"}},
+		}}}
+		if diff := cmp.Diff(want, ar.Images); diff != "" || !slices.Equal(ar.Records, []string{"GHSA-1", "PYSEC-1"}) {
+			t.Errorf("Affected(%s): records %v; images (-want +got):\n%s", id, ar.Records, diff)
+		}
 	}
 }
 

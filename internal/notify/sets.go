@@ -119,7 +119,7 @@ func (c *changer) add(k uint64) int32 {
 	id, kind, rank, sev := unpack(k)
 	p := c.j.vs[c.j.byRank[rank]].Package
 	n := int32(len(c.changes))
-	c.changes = append(c.changes, store.Change{Vulnerability: c.j.ids[id], Package: p.Name, Version: p.Version,
+	c.changes = append(c.changes, store.Change{Vulnerability: c.j.ids[id], Aliases: c.j.aliases[id], Package: p.Name, Version: p.Version,
 		Reason: [...]string{added: store.Added, removed: store.Removed}[kind], Severity: sev})
 	c.keys = append(c.keys, k)
 	c.index[k] = n

@@ -25,11 +25,25 @@ import (
 // Change is what one update diff did to a package version: it made a
 // vulnerability affect it (Reason Added) or no longer affect it (Removed).
 type Change struct {
-	Vulnerability string          `json:"vulnerability"`
-	Package       string          `json:"package"`
-	Version       string          `json:"version"`
-	Reason        string          `json:"reason"`
-	Severity      strata.Severity `json:"severity"`
+	Vulnerability string `json:"vulnerability"`
+	// Aliases are the vulnerability's other ids (those its records give
+	// as their own or as aliases), sorted.
+	Aliases  []string        `json:"aliases,omitempty"`
+	Package  string          `json:"package"`
+	Version  string          `json:"version"`
+	Reason   string          `json:"reason"`
+	Severity strata.Severity `json:"severity"`
+}
+
+// FormatAliases is how a change's aliases are stored: space-separated.
+func FormatAliases(aliases []string) string { return strings.Join(aliases, " ") }
+
+// ParseAliases reads stored aliases (see FormatAliases): nil for none.
+func ParseAliases(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Fields(s)
 }
 
 // DiffNotifications is the notifications of one diff as the notifier makes
@@ -97,7 +111,7 @@ func (g *NotificationGroup) Notification(k int64) Notification {
 	m, c := g.Manifests[k/int64(len(g.Changes))], g.Changes[k%int64(len(g.Changes))]
 	n := Notification{
 		ID: NotificationID(g.ID, k), Diff: g.Diff, Updater: g.Updater, Manifest: m,
-		Vulnerability: c.Vulnerability, Package: c.Package, Version: c.Version, Reason: c.Reason, Severity: c.Severity,
+		Vulnerability: c.Vulnerability, Aliases: c.Aliases, Package: c.Package, Version: c.Version, Reason: c.Reason, Severity: c.Severity,
 		Created: g.Created,
 	}
 	if k < g.Acked {

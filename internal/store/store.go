@@ -104,6 +104,11 @@ type Store interface {
 	ImportVulnerabilities(ctx context.Context, updater, fingerprint string, lastSuccess time.Time, vulns []strata.Vulnerability) (*strata.UpdateDiff, error)
 	// RecordUpdateFailure notes a failed run without touching the data.
 	RecordUpdateFailure(ctx context.Context, updater string, msg string) error
+	// RecordUpdateUnchanged notes a run that found the feed unchanged
+	// upstream (every location answered with the stored fingerprint): its
+	// data is as fresh as a new success, and any earlier error is over.
+	// It does nothing to an updater that never succeeded.
+	RecordUpdateUnchanged(ctx context.Context, updater string) error
 	// UpdateDiffs returns the stored diffs with ID > after, oldest first.
 	UpdateDiffs(ctx context.Context, after int64) ([]strata.UpdateDiff, error)
 
@@ -163,6 +168,7 @@ type Notification struct {
 	Updater       string          `json:"updater"`
 	Manifest      strata.Digest   `json:"manifest"`
 	Vulnerability string          `json:"vulnerability"`
+	Aliases       []string        `json:"aliases,omitempty"` // the vulnerability's other ids (see Change)
 	Package       string          `json:"package"`
 	Version       string          `json:"version"`
 	Reason        string          `json:"reason"`

@@ -20,6 +20,7 @@ type Store interface {
 	UpdaterVulnerabilities(ctx context.Context, updater string) ([]strata.Vulnerability, error)
 	UpdaterStatus(ctx context.Context, updater string) (*store.UpdaterStatus, error)
 	RecordUpdateFailure(ctx context.Context, updater string, msg string) error
+	RecordUpdateUnchanged(ctx context.Context, updater string) error
 	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)
 }
 
@@ -113,8 +114,7 @@ func (r *Runner) run(ctx context.Context, u Updater, locs []string, emptyOK bool
 		fps[loc] = fp
 	}
 	if len(unchanged) == len(locs) && len(prev) == len(locs) {
-		r.logger().Info("feed unchanged", "updater", u.Name())
-		return &Outcome{Updater: u.Name(), Unchanged: true, Records: st.Records}, nil
+		return r.unchanged(ctx, u.Name(), st)
 	}
 	// The set is replaced whole, so the unchanged locations are read too.
 	for _, loc := range unchanged {
@@ -169,8 +169,7 @@ func (r *Runner) runIncremental(ctx context.Context, u Incremental) (*Outcome, e
 	if !ch.Full && len(ch.IDs) == 0 {
 		// Nothing changed: the cursor stays, so that the next run asks
 		// again from the same point.
-		r.logger().Info("feed unchanged", "updater", u.Name())
-		return &Outcome{Updater: u.Name(), Unchanged: true, Records: st.Records}, nil
+		return r.unchanged(ctx, u.Name(), st)
 	}
 	vulns := ch.Records
 	if !ch.Full {
@@ -195,6 +194,16 @@ func (r *Runner) runIncremental(ctx context.Context, u Incremental) (*Outcome, e
 	return r.updated(ctx, u.Name(), diff)
 }
 
+// unchanged is the outcome of a run that found updater's feed, of status
+// st, unchanged upstream; the store notes that its data is fresh.
+func (r *Runner) unchanged(ctx context.Context, updater string, st *store.UpdaterStatus) (*Outcome, error) {
+	if err := r.Store.RecordUpdateUnchanged(ctx, updater); err != nil {
+		return nil, fmt.Errorf("update %s: %w", updater, err)
+	}
+	r.logger().Info("feed unchanged", "updater", updater)
+	return &Outcome{Updater: updater, Unchanged: true, Records: st.Records}, nil
+}
+
 // updated is the outcome of an update of updater that stored diff: with
 // the number of records stored, duplicates in the feed counted once.
 func (r *Runner) updated(ctx context.Context, updater string, diff *strata.UpdateDiff) (*Outcome, error) {
@@ -210,8 +219,10 @@ func (r *Runner) updated(ctx context.Context, updater string, diff *strata.Updat
 // file, a tarball without the feed's documents, records of ecosystems
 // strata does not read) is an error: replacing a feed's records with
 // nothing must never happen by mistake. A location whose documents say
-// that their vulnerabilities affect nothing (Skipped.NotAffected) is no
-// mistake: it yields no record, and the feed holds none of it. With
+// that they are valid documents holding no record (Skipped.Empty: a
+// secdb document listing no package, a withdrawn OSV record) is no
+// mistake: it yields no record, and the feed holds none of it; a named
+// location of which that is all is a warning, naming the documents. With
 // emptyOK, no location is refused for holding no record.
 func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerprint, vulns *[]strata.Vulnerability, emptyOK bool) (Fingerprint, error) {
 	before := len(*vulns)
@@ -228,12 +239,14 @@ func (r *Runner) fetch(ctx context.Context, u Updater, loc string, prev Fingerpr
 		*vulns = append(*vulns, vs...)
 		return nil
 	})
-	none := err == nil && len(*vulns) == before && len(skipped.NotAffected) == 0 && !emptyOK
+	none := err == nil && len(*vulns) == before && len(skipped.Empty) == 0 && !emptyOK
 	switch {
 	case none && skipped.Records > 0:
 		err = fmt.Errorf("%s: no records of the %s feed found in it: %w", loc, u.Name(), &skipped)
 	case none:
 		err = fmt.Errorf("%s: no records of the %s feed found in it", loc, u.Name())
+	case err == nil && len(*vulns) == before && !emptyOK:
+		r.logger().Warn("location holds no record", "updater", u.Name(), "location", loc, "skipped", skipped.Error())
 	case err == nil && !skipped.empty():
 		r.logger().Info("records skipped", "updater", u.Name(), "location", loc, "skipped", skipped.Error())
 	}

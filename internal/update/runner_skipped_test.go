@@ -2,21 +2,24 @@ package update
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/scan/scantest"
 	"github.com/strata-scan/strata/internal/store/sqlite"
 	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // skips is a toy feed whose every document is skipped: a line "ecosystem
 // NAME" stands for two records of an ecosystem it does not read, a line
-// "not-affected ID" for a vulnerability that affects no package.
+// "empty NAME" for a valid document that holds no record.
 type skips struct{}
 
 func (skips) Name() string      { return "skips" }
@@ -29,8 +32,8 @@ func (skips) Parse(_ context.Context, _ string, r io.Reader) ([]strata.Vulnerabi
 		case "ecosystem":
 			sk.Records += 2
 			sk.Ecosystems = append(sk.Ecosystems, name)
-		case "not-affected":
-			sk.NotAffected = append(sk.NotAffected, name)
+		case "empty":
+			sk.add(EmptyDocument(name, "lists no package"))
 		}
 	}
 	return nil, sk
@@ -67,16 +70,18 @@ func TestRunnerSkipped(t *testing.T) {
 	}
 }
 
-// A location whose documents say that their vulnerabilities affect
-// nothing is read as holding no record: the feed's records go.
-func TestRunnerNotAffected(t *testing.T) {
+// A location whose documents are valid but hold no record is read as
+// holding no record: the feed's records go, with a warning naming the
+// documents.
+func TestRunnerEmptyDocuments(t *testing.T) {
 	st := openStore(t)
 	old := strata.Vulnerability{ID: "CVE-1", Updater: "skips", Eco: strata.RPM, Release: "rhel:9", Package: "samba", State: strata.Unfixed}
 	if _, err := st.ReplaceVulnerabilities(context.Background(), "skips", "", []strata.Vulnerability{old}); err != nil {
 		t.Fatal(err)
 	}
-	dir := docsDir(t, "not-affected CVE-1\n", "ecosystem crates.io\n")
-	out, err := (&Runner{Store: st}).Run(context.Background(), skips{}, []string{dir})
+	dir := docsDir(t, "empty v3.3/community\n", "ecosystem crates.io\n")
+	var logs bytes.Buffer
+	out, err := (&Runner{Store: st, Log: scantest.Logger(&logs, slog.LevelWarn)}).Run(context.Background(), skips{}, []string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +92,11 @@ func TestRunnerNotAffected(t *testing.T) {
 	if out.Records != 0 || len(out.Diff.Added) != 0 || !cmp.Equal(removed, []string{"CVE-1 samba"}) {
 		t.Errorf("%d records, %d added, removed %q; want 0, 0, [CVE-1 samba]", out.Records, len(out.Diff.Added), removed)
 	}
+	want := `level=WARN msg="location holds no record" updater=skips location=` + dir +
+		` skipped="skipped 2 records of unsupported ecosystems: crates.io; 1 document that holds no record: v3.3/community (lists no package)"` + "\n"
+	if diff := cmp.Diff(want, logs.String()); diff != "" {
+		t.Errorf("log (-want +got):\n%s", diff)
+	}
 }
 
 func TestSkippedError(t *testing.T) {
@@ -96,9 +106,9 @@ func TestSkippedError(t *testing.T) {
 	}{
 		{Skipped{Records: 12, Ecosystems: strings.Fields("a b c d e f g h i j k l")},
 			"skipped 12 records of unsupported ecosystems: a, b, c, d, e, f, g, h, i, j and 2 more"},
-		{Skipped{NotAffected: []string{"CVE-2023-4154"}}, "skipped 1 vulnerability that affects no package: CVE-2023-4154"},
-		{Skipped{Records: 2, Ecosystems: []string{"crates.io"}, NotAffected: []string{"CVE-1", "CVE-2"}},
-			"skipped 2 records of unsupported ecosystems: crates.io; 2 vulnerabilities that affect no package: CVE-1, CVE-2"},
+		{*EmptyDocument("v3.3/community.yaml", "lists no package"), "skipped 1 document that holds no record: v3.3/community.yaml (lists no package)"},
+		{Skipped{Records: 2, Ecosystems: []string{"crates.io"}, Empty: []string{"a (withdrawn)", "b (withdrawn)"}},
+			"skipped 2 records of unsupported ecosystems: crates.io; 2 documents that hold no record: a (withdrawn), b (withdrawn)"},
 	}
 	for _, tt := range tests {
 		if got := tt.in.Error(); got != tt.want {
@@ -110,9 +120,9 @@ func TestSkippedError(t *testing.T) {
 // Documents' skips add up: ecosystems and vulnerabilities once each, sorted.
 func TestSkippedAdd(t *testing.T) {
 	var s Skipped
-	s.add(&Skipped{Records: 2, Ecosystems: []string{"npm"}, NotAffected: []string{"CVE-2"}})
-	s.add(&Skipped{Records: 1, Ecosystems: []string{"crates.io", "npm"}, NotAffected: []string{"CVE-1", "CVE-2"}})
-	want := Skipped{Records: 3, Ecosystems: []string{"crates.io", "npm"}, NotAffected: []string{"CVE-1", "CVE-2"}}
+	s.add(&Skipped{Records: 2, Ecosystems: []string{"npm"}, Empty: []string{"b (x)"}})
+	s.add(&Skipped{Records: 1, Ecosystems: []string{"crates.io", "npm"}, Empty: []string{"a (x)", "b (x)"}})
+	want := Skipped{Records: 3, Ecosystems: []string{"crates.io", "npm"}, Empty: []string{"a (x)", "b (x)"}}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

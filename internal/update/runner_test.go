@@ -91,13 +91,21 @@ func TestRunner(t *testing.T) {
 	if out.Unchanged || out.Records != 2 || len(out.Diff.Added) != 2 {
 		t.Errorf("first run: %+v", out)
 	}
-	// Unchanged upstream: one conditional request, nothing parsed or written.
+	// Unchanged upstream: one conditional request, nothing parsed or
+	// written but the time of the success: the data is fresh.
+	first, err := st.UpdaterStatus(ctx, u.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
 	out, err = r.Run(ctx, u, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !out.Unchanged || out.Records != 2 || served.Load() != 1 {
 		t.Errorf("second run: %+v, %d full responses; want unchanged, 2 records, 1 response", out, served.Load())
+	}
+	if second, err := st.UpdaterStatus(ctx, u.Name()); err != nil || !second.LastSuccess.After(first.LastSuccess) || second.Fingerprint != first.Fingerprint {
+		t.Errorf("after the unchanged run: %+v, %v; want a later success than %v, the same fingerprint", second, err, first.LastSuccess)
 	}
 	// A malformed feed fails, names the line, and keeps the data.
 	body.Store("CVE-1 bash 5.2-2\ngarbage\n")

@@ -35,29 +35,40 @@ type Updater interface {
 	// messages and may skip documents that are not part of the feed by
 	// returning nil, nil. A malformed document is an error naming name and
 	// the line or record. A document of the feed that yields no record (its
-	// records are of ecosystems the updater does not read, or it says that
-	// no package is affected) may give a *Skipped error, which is no
-	// failure. r yields no more than the updater's MaxDocumentSize (see
-	// ParseDocument).
+	// records are of ecosystems the updater does not read, or it is a valid
+	// document that holds no vulnerability for strata: see EmptyDocument)
+	// may give a *Skipped error, which is no failure. r yields no more than
+	// the updater's MaxDocumentSize (see ParseDocument).
 	Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error)
 }
 
 // Skipped is the error Parse returns for a document of the feed that
 // yields no record: its records are all of ecosystems the updater does not
-// read, or its vulnerabilities affect no package it names (Red Hat's
-// documents whose every status is "known_not_affected"). It is no failure:
-// the runner goes on. A location that yields no record is refused, naming
-// what was skipped, unless a document said that nothing is affected: that
-// is the feed's word, and the location is read as holding no record.
+// read, or it is a valid document of the feed that holds no vulnerability
+// for strata (Red Hat's documents whose every status is
+// "known_not_affected" or that name no RHEL product, a secdb document
+// listing no package, a withdrawn OSV record). It is no failure: the
+// runner goes on. A location that yields no record is refused, naming
+// what was skipped, unless one of its documents was such a valid empty
+// document: that is the feed's word, and the location is read as holding
+// no record. An empty file, the wrong kind of file or a tarball without
+// the feed's documents is still refused.
 type Skipped struct {
 	Records    int      // records skipped as of unsupported ecosystems
 	Ecosystems []string // their ecosystems, as the feed names them, sorted
-	// NotAffected are the vulnerabilities that affect no package, sorted.
-	NotAffected []string
+	// Empty are the valid documents that hold no record, each "NAME
+	// (REASON)", sorted (see EmptyDocument).
+	Empty []string
 }
 
-// maxNamed bounds the ecosystems and vulnerabilities a Skipped error
-// names.
+// EmptyDocument is the Skipped error of a valid document of the feed,
+// named name, that holds no record for strata, for the reason given ("lists
+// no package").
+func EmptyDocument(name, reason string) *Skipped {
+	return &Skipped{Empty: []string{name + " (" + reason + ")"}}
+}
+
+// maxNamed bounds the ecosystems and documents a Skipped error names.
 const maxNamed = 10
 
 func (s *Skipped) Error() string {
@@ -65,12 +76,12 @@ func (s *Skipped) Error() string {
 	if s.Records > 0 {
 		parts = append(parts, fmt.Sprintf("%d records of unsupported ecosystems: %s", s.Records, names(s.Ecosystems)))
 	}
-	if n := len(s.NotAffected); n > 0 {
-		what := "vulnerabilities that affect"
+	if n := len(s.Empty); n > 0 {
+		what := "documents that hold"
 		if n == 1 {
-			what = "vulnerability that affects"
+			what = "document that holds"
 		}
-		parts = append(parts, fmt.Sprintf("%d %s no package: %s", n, what, names(s.NotAffected)))
+		parts = append(parts, fmt.Sprintf("%d %s no record: %s", n, what, names(s.Empty)))
 	}
 	return "skipped " + strings.Join(parts, "; ")
 }
@@ -88,7 +99,7 @@ func names(names []string) string {
 func (s *Skipped) add(o *Skipped) {
 	s.Records += o.Records
 	s.Ecosystems = union(s.Ecosystems, o.Ecosystems)
-	s.NotAffected = union(s.NotAffected, o.NotAffected)
+	s.Empty = union(s.Empty, o.Empty)
 }
 
 // union is the sorted set of the strings of a and b.
@@ -99,7 +110,7 @@ func union(a, b []string) []string {
 }
 
 // empty says whether nothing was skipped.
-func (s *Skipped) empty() bool { return s.Records == 0 && len(s.NotAffected) == 0 }
+func (s *Skipped) empty() bool { return s.Records == 0 && len(s.Empty) == 0 }
 
 // Incremental is an Updater whose upstream can also be read as the changes
 // since an earlier run (NVD's lastModified windows, Red Hat's changes.csv

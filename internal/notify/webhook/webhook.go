@@ -58,7 +58,9 @@ type Notification struct {
 
 // VulnSummary names the vulnerability and the package it affects.
 type VulnSummary struct {
-	Name               string         `json:"name"`
+	Name string `json:"name"`
+	// Aliases, strata's addition, are the vulnerability's other ids.
+	Aliases            []string       `json:"aliases,omitempty"`
 	Updater            string         `json:"updater"`
 	NormalizedSeverity string         `json:"normalized_severity"`
 	Package            PackageSummary `json:"package"`
@@ -74,7 +76,7 @@ type PackageSummary struct {
 func NewNotification(n store.Notification) Notification {
 	return Notification{
 		ID: strconv.FormatInt(n.ID, 10), Manifest: n.Manifest, Reason: n.Reason,
-		Vulnerability: VulnSummary{Name: n.Vulnerability, Updater: n.Updater, NormalizedSeverity: n.Severity.String(),
+		Vulnerability: VulnSummary{Name: n.Vulnerability, Aliases: n.Aliases, Updater: n.Updater, NormalizedSeverity: n.Severity.String(),
 			Package: PackageSummary{Name: n.Package, Version: n.Version}},
 	}
 }

@@ -105,6 +105,19 @@ func scanStatus(row pgx.Row) (store.UpdaterStatus, error) {
 	return st, nil
 }
 
+// RecordUpdateUnchanged notes a run that found updater's feed unchanged
+// upstream: a success that keeps its data. A feed never loaded is left
+// as it is.
+func (s *Store) RecordUpdateUnchanged(ctx context.Context, updater string) error {
+	t := now()
+	_, err := s.pool.Exec(ctx, `UPDATE updaters SET last_success = $1, last_attempt = $1, last_error = ''
+		WHERE name = $2 AND last_success IS NOT NULL`, t, updater)
+	if err != nil {
+		return fmt.Errorf("postgres: record unchanged update of %s: %w", updater, err)
+	}
+	return nil
+}
+
 // RecordUpdateFailure notes a failed run of updater, keeping its data.
 func (s *Store) RecordUpdateFailure(ctx context.Context, updater string, msg string) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO updaters (name, last_attempt, last_error) VALUES ($1, $2, $3)

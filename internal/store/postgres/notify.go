@@ -217,10 +217,10 @@ func (s *Store) PutNotifications(ctx context.Context, diff int64, updater string
 // copyGroups writes the changes of a diff and a group per set.
 func copyGroups(ctx context.Context, tx pgx.Tx, diff int64, changes []store.Change, sets []store.ChangeSet) error {
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"notification_changes"},
-		[]string{"diff", "idx", "vulnerability", "package", "version", "reason", "severity"},
+		[]string{"diff", "idx", "vulnerability", "aliases", "package", "version", "reason", "severity"},
 		pgx.CopyFromSlice(len(changes), func(i int) ([]any, error) {
 			c := changes[i]
-			return []any{diff, i, c.Vulnerability, c.Package, c.Version, c.Reason, int(c.Severity)}, nil
+			return []any{diff, i, c.Vulnerability, store.FormatAliases(c.Aliases), c.Package, c.Version, c.Reason, int(c.Severity)}, nil
 		}))
 	if err != nil {
 		return err
@@ -298,12 +298,14 @@ func (s *Store) groups(ctx context.Context, f store.GroupFilter) ([]store.Notifi
 
 // changes returns the changes idx of diff.
 func (s *Store) changes(ctx context.Context, diff int64, idx []int32) (map[int32]store.Change, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT idx, vulnerability, package, version, reason, severity
+	rows, _ := s.pool.Query(ctx, `SELECT idx, vulnerability, aliases, package, version, reason, severity
 		FROM notification_changes WHERE diff = $1 AND idx = ANY ($2)`, diff, idx)
 	out := make(map[int32]store.Change, len(idx))
 	var i int32
 	var c store.Change
-	_, err := pgx.ForEachRow(rows, []any{&i, &c.Vulnerability, &c.Package, &c.Version, &c.Reason, &c.Severity}, func() error {
+	var aliases string
+	_, err := pgx.ForEachRow(rows, []any{&i, &c.Vulnerability, &aliases, &c.Package, &c.Version, &c.Reason, &c.Severity}, func() error {
+		c.Aliases = store.ParseAliases(aliases)
 		out[i] = c
 		return nil
 	})

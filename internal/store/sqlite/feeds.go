@@ -136,6 +136,19 @@ func scanStatus(row interface{ Scan(dest ...any) error }) (store.UpdaterStatus, 
 	return st, err
 }
 
+// RecordUpdateUnchanged notes a run that found updater's feed unchanged
+// upstream: a success that keeps its data. A feed never loaded is left
+// as it is.
+func (s *Store) RecordUpdateUnchanged(ctx context.Context, updater string) error {
+	t := formatTime(now())
+	_, err := s.w.ExecContext(ctx, `UPDATE updaters SET last_success = ?, last_attempt = ?, last_error = ''
+		WHERE name = ? AND last_success IS NOT NULL AND last_success != ''`, t, t, updater)
+	if err != nil {
+		return fmt.Errorf("sqlite: record unchanged update of %s: %w", updater, err)
+	}
+	return nil
+}
+
 // RecordUpdateFailure notes a failed run of updater, keeping its data.
 func (s *Store) RecordUpdateFailure(ctx context.Context, updater string, msg string) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO updaters (name, last_attempt, last_error) VALUES (?, ?, ?)

@@ -193,13 +193,13 @@ func (s *Store) PutNotifications(ctx context.Context, diff int64, updater string
 
 // insertGroups writes the changes of a diff and a group per set.
 func insertGroups(ctx context.Context, tx *sql.Tx, diff int64, changes []store.Change, sets []store.ChangeSet) error {
-	cs, err := newInserter(ctx, tx, "notification_changes", "diff", "idx", "vulnerability", "package", "version", "reason", "severity")
+	cs, err := newInserter(ctx, tx, "notification_changes", "diff", "idx", "vulnerability", "aliases", "package", "version", "reason", "severity")
 	if err != nil {
 		return err
 	}
 	defer cs.close()
 	for i, c := range changes {
-		if err := cs.add(ctx, diff, i, c.Vulnerability, c.Package, c.Version, c.Reason, int(c.Severity)); err != nil {
+		if err := cs.add(ctx, diff, i, c.Vulnerability, store.FormatAliases(c.Aliases), c.Package, c.Version, c.Reason, int(c.Severity)); err != nil {
 			return err
 		}
 	}
@@ -294,7 +294,7 @@ func (s *Store) changes(ctx context.Context, diff int64, idx []int32) (map[int32
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT idx, vulnerability, package, version, reason, severity
+	rows, err := s.r.QueryContext(ctx, `SELECT idx, vulnerability, aliases, package, version, reason, severity
 		FROM notification_changes WHERE diff = ? AND idx IN (SELECT value FROM json_each(?))`, diff, string(list))
 	if err != nil {
 		return nil, err
@@ -304,9 +304,11 @@ func (s *Store) changes(ctx context.Context, diff int64, idx []int32) (map[int32
 	for rows.Next() {
 		var i int32
 		var c store.Change
-		if err := rows.Scan(&i, &c.Vulnerability, &c.Package, &c.Version, &c.Reason, &c.Severity); err != nil {
+		var aliases string
+		if err := rows.Scan(&i, &c.Vulnerability, &aliases, &c.Package, &c.Version, &c.Reason, &c.Severity); err != nil {
 			return nil, err
 		}
+		c.Aliases = store.ParseAliases(aliases)
 		out[i] = c
 	}
 	return out, rows.Err()

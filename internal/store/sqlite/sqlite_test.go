@@ -52,7 +52,7 @@ func TestReopen(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("after reopening (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]int{1, 2, 3, 4}, query[int](t, path, `SELECT version FROM schema_migrations`)); diff != "" {
+	if diff := cmp.Diff([]int{1, 2, 3, 4, 5}, query[int](t, path, `SELECT version FROM schema_migrations`)); diff != "" {
 		t.Errorf("schema_migrations (-want +got):\n%s", diff)
 	}
 }

@@ -153,4 +153,24 @@ func testUpdaterStatus(t *testing.T, s store.Store) {
 	if st := status(); st.LastError != "" || st.Fingerprint != "fp2" || st.LastSuccess.Before(ok.LastSuccess) {
 		t.Errorf("success after failure: %+v; want no error, fingerprint fp2, a later success", st)
 	}
+
+	// A run that finds the feed unchanged is a success that keeps the
+	// data; for a feed never loaded it records nothing.
+	fail("fetch: 503")
+	before := status()
+	if err := s.RecordUpdateUnchanged(ctx, "debian"); err != nil {
+		t.Fatal(err)
+	}
+	st = status()
+	want = &store.UpdaterStatus{Updater: "debian", Fingerprint: "fp2", LastSuccess: st.LastSuccess, LastAttempt: st.LastSuccess, Records: 1}
+	if diff := cmp.Diff(want, st); diff != "" || st.LastSuccess.Before(before.LastAttempt) {
+		t.Errorf("unchanged after a failure, at %v (-want +got):\n%s", st.LastSuccess, diff)
+	}
+	checkSet(t, s, "debian", "fp2", a)
+	if err := s.RecordUpdateUnchanged(ctx, "never"); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.UpdaterStatus(ctx, "never"); err != nil || !cmp.Equal(st, &store.UpdaterStatus{Updater: "never"}) {
+		t.Errorf("unchanged, never loaded: %+v, %v; want no status", st, err)
+	}
 }

@@ -181,7 +181,7 @@ func change(id, reason string) store.Change {
 
 // pair is the notification of diff (of updater) about manifest m and c.
 func pair(id, diff int64, updater string, m strata.Digest, c store.Change) store.Notification {
-	return store.Notification{ID: id, Diff: diff, Updater: updater, Manifest: m, Vulnerability: c.Vulnerability,
+	return store.Notification{ID: id, Diff: diff, Updater: updater, Manifest: m, Vulnerability: c.Vulnerability, Aliases: c.Aliases,
 		Package: c.Package, Version: c.Version, Reason: c.Reason, Severity: c.Severity}
 }
 
@@ -195,6 +195,7 @@ func testNotifications(t *testing.T, s store.Store) {
 		t.Errorf("NotifyProgress of an empty store (-want +got):\n%s", diff)
 	}
 	a1, a2, r3 := change("CVE-1", store.Added), change("CVE-2", store.Added), change("CVE-3", store.Removed)
+	a2.Aliases = []string{"DSA-2", "GHSA-2"}
 	set := func(changes []int32, ms ...int) store.ChangeSet {
 		s := store.ChangeSet{Changes: changes}
 		for _, m := range ms {

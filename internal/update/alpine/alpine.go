@@ -82,7 +82,11 @@ func (u Updater) rolling() []string {
 	return u.Rolling
 }
 
-// Parse reads one secdb document, JSON (it starts with "{") or YAML.
+// Parse reads one secdb document, JSON (it starts with "{") or YAML. A
+// document that names its release but makes no record (as v3.3's
+// community.yaml, whose packages list is empty) gives an
+// update.EmptyDocument; one that names nothing ("{}", nothing but
+// comments) is not part of the feed: nil, nil.
 func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
 	c := &countio.Reader{R: r}
 	br := bufio.NewReaderSize(c, 64<<10)
@@ -102,9 +106,17 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 	if err != nil {
 		return nil, fmt.Errorf("alpine: parse %s: %w", name, err)
 	}
-	vs, err := db.records(ctx, name)
-	if err != nil {
-		return nil, fmt.Errorf("alpine: parse %s: %w", name, err)
+	if db.DistroVersion == "" && db.URLPrefix == "" && len(db.Packages) == 0 {
+		return nil, nil
 	}
-	return vs, nil
+	vs, err := db.records(ctx, name)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("alpine: parse %s: %w", name, err)
+	case len(vs) > 0:
+		return vs, nil
+	case len(db.Packages) == 0:
+		return nil, update.EmptyDocument(name, "lists no package")
+	}
+	return nil, update.EmptyDocument(name, "lists no fix naming a vulnerability")
 }

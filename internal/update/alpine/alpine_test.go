@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/scan/scantest"
 	"github.com/strata-scan/strata/internal/testutil/golden"
+	"github.com/strata-scan/strata/internal/update"
 	"github.com/strata-scan/strata/internal/update/updatetest"
 )
 
@@ -67,7 +69,15 @@ func TestRealYAMLCounts(t *testing.T) {
 	for rel, want := range counts {
 		for i, repo := range []string{"main", "community"} {
 			t.Run(rel+"/"+repo, func(t *testing.T) {
-				vs := updatetest.ParseFile(t, Updater{}, filepath.Join(yamlDir, "v"+rel, repo+".yaml"))
+				path := filepath.Join(yamlDir, "v"+rel, repo+".yaml")
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				vs, err := parseValid(path, b)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if len(vs) != want[i] {
 					t.Errorf("%d records, want %d", len(vs), want[i])
 				}
@@ -164,9 +174,9 @@ func TestParseDocuments(t *testing.T) {
 			[]string{"alpine:edge|p|CVE-2024-1234|1-r0"}},
 		{"lowest fix wins", `{"distroversion": "v3.20", "packages": [{"pkg": {"name": "p", "secfixes": {"1.2-r1": ["CVE-2024-1234"], "1.10-r0": ["CVE-2024-1234 XSA-1"]}}}]}`,
 			[]string{"alpine:3.20|p|CVE-2024-1234|1.2-r1"}},
-		{"null lists", `{"distroversion": "v3.20", "packages": [{"pkg": {"name": "p", "secfixes": {"1-r0": null}}}, {"pkg": {"name": "q"}}]}`, nil},
 		{"empty", " \n", nil},
-		{"yaml without packages", "---\ndistroversion: v3.3\nreponame: community\npackages:\n", nil},
+		{"nothing named", "{}", nil},
+		{"comments only", "# secdb\n", nil},
 		// As heimdal 7.4.0-r0 in the real v3.6/main.yaml.
 		{"yaml version without ids inside", "distroversion: v3.6\npackages:\n  - pkg:\n      name: heimdal\n      secfixes:\n        7.1.0-r1:\n          - CVE-2017-11103\n        7.4.0-r0:\n  - pkg:\n      name: hostapd\n      secfixes:\n        2.6-r2:\n          - CVE-2017-13077\n",
 			[]string{"alpine:3.6|heimdal|CVE-2017-11103|7.1.0-r1", "alpine:3.6|hostapd|CVE-2017-13077|2.6-r2"}},
@@ -183,6 +193,32 @@ func TestParseDocuments(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A document that names its release but makes no record is a valid
+// empty document: the runner reads it as holding no record (see
+// TestUpdateEmptyDocuments in the cli package for v3.3's community.yaml).
+func TestParseEmpty(t *testing.T) {
+	tests := []struct{ name, doc, want string }{
+		{"yaml without packages", "---\ndistroversion: v3.3\nreponame: community\npackages:\n", "doc (lists no package)"},
+		{"yaml empty list", "distroversion: v3.3\npackages: []\n", "doc (lists no package)"},
+		{"json empty list", `{"distroversion": "v3.20", "reponame": "community", "packages": []}`, "doc (lists no package)"},
+		{"json null", `{"distroversion": "edge", "packages": null}`, "doc (lists no package)"},
+		{"wolfi", `{"apkurl": "{{urlprefix}}/{{reponame}}/{{arch}}/{{pkg.name}}-{{pkg.ver}}.apk", "archs": ["x86_64"], "reponame": "os", "urlprefix": "https://packages.wolfi.dev", "packages": []}`, "doc (lists no package)"},
+		{"null lists", `{"distroversion": "v3.20", "packages": [{"pkg": {"name": "p", "secfixes": {"1-r0": null}}}, {"pkg": {"name": "q"}}]}`,
+			"doc (lists no fix naming a vulnerability)"},
+		{"not affected only", `{"distroversion": "v3.20", "packages": [{"pkg": {"name": "p", "secfixes": {"0": ["CVE-2024-1234"]}}}]}`,
+			"doc (lists no fix naming a vulnerability)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vs, err := Updater{}.Parse(context.Background(), "doc", strings.NewReader(tt.doc))
+			want := &update.Skipped{Empty: []string{tt.want}}
+			if sk := (*update.Skipped)(nil); len(vs) != 0 || !errors.As(err, &sk) || !cmp.Equal(want, sk) {
+				t.Errorf("Parse = %d records, %v; want none, %v", len(vs), err, want)
 			}
 		})
 	}

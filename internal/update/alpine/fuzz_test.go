@@ -3,12 +3,15 @@ package alpine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/testutil"
+	"github.com/strata-scan/strata/internal/update"
 )
 
 func FuzzParse(f *testing.F) {
@@ -22,6 +25,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("distroversion: v3.3\npackages:\n  - pkg:\n      name: p\n      secfixes:\n        1.0-r0: [CVE_2019-1 XSA-2 (x)]\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		vs, err := Updater{}.Parse(context.Background(), "fuzz", bytes.NewReader(b))
+		if sk := (*update.Skipped)(nil); errors.As(err, &sk) && (len(vs) != 0 || len(sk.Empty) != 1 || !strings.HasPrefix(sk.Empty[0], "fuzz (")) {
+			t.Fatalf("%d records with %v", len(vs), err)
+		}
 		if err != nil {
 			return
 		}

@@ -59,9 +59,6 @@ func (db *secdb) release() (string, error) {
 // skipped with a warning naming the document, the package and the entry
 // or version.
 func (db *secdb) records(ctx context.Context, name string) ([]strata.Vulnerability, error) {
-	if db.DistroVersion == "" && db.URLPrefix == "" && len(db.Packages) == 0 {
-		return nil, nil
-	}
 	rel, err := db.release()
 	if err != nil {
 		return nil, err

@@ -3,19 +3,21 @@ package osv_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/update"
 	"github.com/strata-scan/strata/internal/update/osv"
 )
 
 // FuzzParse checks that Parse never panics and that every record it
 // gives names a package of a language ecosystem with no release, or a
 // source package of an Ubuntu release, and has a state matching its fixed
-// version.
+// version. A skipped document gives no record and names what it skipped.
 func FuzzParse(f *testing.F) {
 	paths, _ := filepath.Glob("testdata/*.*")
 	for _, p := range paths {
@@ -31,6 +33,9 @@ func FuzzParse(f *testing.F) {
 			name = "doc.json"
 		}
 		vs, err := osv.Updater{}.Parse(context.Background(), name, bytes.NewReader(b))
+		if sk := (*update.Skipped)(nil); errors.As(err, &sk) && (len(vs) != 0 || sk.Records == 0 && len(sk.Empty) == 0 || len(sk.Empty) > 1) {
+			t.Errorf("%d records with %v", len(vs), err)
+		}
 		if err != nil {
 			return
 		}

@@ -69,8 +69,11 @@ var compressedSuffix = regexp.MustCompile(`(?i)\.(gz|zst|bz2)$`)
 // ({"vulns": [...]}): a document named *.json is read as JSON, one
 // named *.yaml or *.yml as YAML (either maybe compressed: *.json.gz). Any other document (a LICENSE, a
 // README) is not part of the feed: Parse returns nil, nil, as it does for
-// an empty document. When every record of the document is of ecosystems
-// strata does not read, the error is an *update.Skipped naming them.
+// an empty document. When the document makes no record, the error is an
+// *update.Skipped naming the ecosystems strata does not read of its
+// records and, when some are withdrawn, the document as an
+// update.EmptyDocument: a withdrawn record is a valid one that holds no
+// vulnerability.
 func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
 	ext := strings.ToLower(path.Ext(compressedSuffix.ReplaceAllString(name, "")))
 	if ext != ".json" && ext != ".yaml" && ext != ".yml" {
@@ -84,6 +87,7 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 		return nil, fmt.Errorf("parse %s: %w", name, err)
 	}
 	var all []strata.Vulnerability
+	var withdrawn []string
 	skipped := &update.Skipped{}
 	for _, rec := range recs {
 		vs, err := rec.vulnerabilities(ctx)
@@ -91,17 +95,22 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 			return nil, fmt.Errorf("parse %s: record %s: %w", name, excerpt.ID(rec.ID), err)
 		}
 		all = append(all, vs...)
-		if others := rec.unreadEcosystems(); len(vs) == 0 && len(others) > 0 {
+		if rec.Withdrawn != "" {
+			withdrawn = append(withdrawn, excerpt.ID(rec.ID))
+		} else if others := rec.unreadEcosystems(); len(vs) == 0 && len(others) > 0 {
 			skipped.Records++
 			skipped.Ecosystems = append(skipped.Ecosystems, others...)
 		}
 	}
-	if len(all) == 0 && skipped.Records > 0 {
-		slices.Sort(skipped.Ecosystems)
-		skipped.Ecosystems = slices.Compact(skipped.Ecosystems)
-		return nil, skipped
+	if len(all) > 0 || skipped.Records == 0 && len(withdrawn) == 0 {
+		return all, nil
 	}
-	return all, nil
+	slices.Sort(skipped.Ecosystems)
+	skipped.Ecosystems = slices.Compact(skipped.Ecosystems)
+	if len(withdrawn) > 0 {
+		skipped.Empty = update.EmptyDocument(name, strings.Join(withdrawn, ", ")+" withdrawn").Empty
+	}
+	return nil, skipped
 }
 
 // unreadEcosystems lists the ecosystems of the record's affected packages

@@ -2,6 +2,8 @@ package osv_test
 
 import (
 	"context"
+	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/strata-scan/strata"
+	"github.com/strata-scan/strata/internal/update"
 	"github.com/strata-scan/strata/internal/update/osv"
 	"github.com/strata-scan/strata/internal/update/updatetest"
 )
@@ -78,8 +81,6 @@ func TestParse(t *testing.T) {
 				CVSS:      []strata.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N", Score: 9.1}},
 				Published: "2021-09-13T20:06:31Z", Links: 3},
 		}},
-		// Withdrawn: no record.
-		{"GO-2022-0617.json", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -112,13 +113,20 @@ func TestParseOther(t *testing.T) {
 		{"a.json.gz", `{"id":"X-1","database_specific":{"severity":"MODERATE"},"affected":[{"package":{"ecosystem":"PyPI","name":"Charset_Normalizer"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`,
 			[]summary{{Key: "X-1|pypi||charset-normalizer", Ranges: []strata.Range{events("introduced", "0")}, State: strata.Unfixed,
 				Severity: strata.Medium, VendorSeverity: "MODERATE", Published: time.Time{}.Format(time.RFC3339)}}, ""},
+		// Of the related ids, only Ubuntu's notices are aliases.
+		{"related.json", `{"id":"X-1","upstream":["CVE-1"],"related":["CVE-2","USN-1-1","LSN-0001-1"],"affected":[{"package":{"ecosystem":"npm","name":"a"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"}]}]}]}`,
+			[]summary{{Key: "X-1|npm||a", Aliases: []string{"CVE-1", "USN-1-1", "LSN-0001-1"}, Ranges: []strata.Range{events("introduced", "0")}, State: strata.Unfixed,
+				Published: time.Time{}.Format(time.RFC3339)}}, ""},
 		{"a.json", `{"vulns":[{"id":""}]}`, nil, "parse a.json: record 1: no id"},
 		{"a.json", `{"id":"X-1","published":"yesterday"}`, nil, `parse a.json: record X-1: published: bad time "yesterday": want RFC 3339`},
 		{"a.yaml", "id: [", nil, "parse a.yaml: yaml:"},
 		{"a.json", "[1,2,3]", nil, `parse a.json: want an OSV record (a JSON object with an id) or an OSV.dev answer ({"vulns": [...]}), have a JSON array`},
 		{"a.json", `{"id":"X-1","affected":[{"package":{"ecosystem":"Debian:12","name":"curl"},"versions":["1"]}]}`, nil, "skipped 1 records of unsupported ecosystems: Debian:12"},
 		{"a.json", `{"vulns":[{"id":"X-1","affected":[{"package":{"ecosystem":"Debian:12","name":"curl"}}]},{"id":"X-2","affected":[{"package":{"ecosystem":"Alpine:v3.18","name":"curl"}},{"package":{"ecosystem":"Debian:11","name":"curl"}}]},{"id":"X-3","withdrawn":"2024-01-01T00:00:00Z"}]}`,
-			nil, "skipped 2 records of unsupported ecosystems: Alpine:v3.18, Debian:11, Debian:12"},
+			nil, "skipped 2 records of unsupported ecosystems: Alpine:v3.18, Debian:11, Debian:12; 1 document that holds no record: a.json (X-3 withdrawn)"},
+		// Withdrawn records are valid ones that hold no vulnerability.
+		{"a.json", `{"vulns":[{"id":"X-2","withdrawn":"2024-01-01T00:00:00Z"},{"id":"X-1","withdrawn":"2024-01-01T00:00:00Z"}]}`, nil,
+			"skipped 1 document that holds no record: a.json (X-2, X-1 withdrawn)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,6 +138,21 @@ func TestParseOther(t *testing.T) {
 				t.Errorf("Parse(%s) (-want +got):\n%s", tt.name, diff)
 			}
 		})
+	}
+}
+
+// A withdrawn record (the Go vulnerability database's GO-2022-0617) is a
+// valid document that holds no record: an update.EmptyDocument.
+func TestParseWithdrawn(t *testing.T) {
+	f, err := os.Open("testdata/GO-2022-0617.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	vs, err := osv.Updater{}.Parse(context.Background(), "GO-2022-0617.json", f)
+	want := update.EmptyDocument("GO-2022-0617.json", "GO-2022-0617 withdrawn")
+	if sk := (*update.Skipped)(nil); len(vs) != 0 || !errors.As(err, &sk) || !cmp.Equal(want, sk) {
+		t.Errorf("Parse = %d records, %v; want none, %v", len(vs), err, want)
 	}
 }
 

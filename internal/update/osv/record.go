@@ -22,6 +22,7 @@ type record struct {
 	ID               string           `json:"id" yaml:"id"`
 	Aliases          []string         `json:"aliases" yaml:"aliases"`
 	Upstream         []string         `json:"upstream" yaml:"upstream"`
+	Related          []string         `json:"related" yaml:"related"`
 	Modified         string           `json:"modified" yaml:"modified"`
 	Published        string           `json:"published" yaml:"published"`
 	Withdrawn        string           `json:"withdrawn" yaml:"withdrawn"`
@@ -184,8 +185,16 @@ func (rec *record) vulnerabilities(ctx context.Context) ([]strata.Vulnerability,
 func (rec *record) base() (strata.Vulnerability, error) {
 	v := strata.Vulnerability{ID: rec.ID, Aliases: rec.Aliases, Updater: "osv", Description: rec.Summary}
 	// The ids a record derives from (a UBUNTU-CVE-… record's CVE) are
-	// aliases too, so that a search by CVE id finds the record.
-	for _, id := range rec.Upstream {
+	// aliases too, so that a search by CVE id finds the record; so are
+	// the Ubuntu notices it names as related (USN-5614-1, which fixed
+	// UBUNTU-CVE-2021-3782), whose own records are skipped (see notice).
+	ids := slices.Clone(rec.Upstream)
+	for _, id := range rec.Related {
+		if notice(id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range ids {
 		if !slices.Contains(v.Aliases, id) {
 			v.Aliases = append(slices.Clip(v.Aliases), id)
 		}

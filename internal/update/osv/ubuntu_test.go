@@ -16,10 +16,11 @@ import (
 
 // Ubuntu's OSV records, checked by hand in the files: one record per
 // release, keyed by the source package, Ubuntu's priority as severity, the
-// upstream CVE as alias, the repeated CVSS vector once.
+// upstream CVE and the related notices (USN) as aliases, the repeated CVSS
+// vector once.
 func TestParseUbuntu(t *testing.T) {
 	netty := func(release, fixed string, versions int) summary {
-		s := summary{Key: "UBUNTU-CVE-2022-24823|deb|ubuntu:" + release + "|netty", Aliases: []string{"CVE-2022-24823"},
+		s := summary{Key: "UBUNTU-CVE-2022-24823|deb|ubuntu:" + release + "|netty", Aliases: []string{"CVE-2022-24823", "USN-7284-1"},
 			Ranges: []strata.Range{events("introduced", "0")}, Versions: versions, State: strata.Unfixed,
 			Severity: strata.Low, VendorSeverity: "low",
 			CVSS:      []strata.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N", Score: 5.5}},
@@ -30,7 +31,7 @@ func TestParseUbuntu(t *testing.T) {
 		return s
 	}
 	wayland := func(release, fixed string, versions int) summary {
-		return summary{Key: "UBUNTU-CVE-2021-3782|deb|ubuntu:" + release + "|wayland", Aliases: []string{"CVE-2021-3782"},
+		return summary{Key: "UBUNTU-CVE-2021-3782|deb|ubuntu:" + release + "|wayland", Aliases: []string{"CVE-2021-3782", "USN-5614-1", "USN-5614-2"},
 			Ranges: []strata.Range{events("introduced", "0", "fixed", fixed)}, Versions: versions,
 			FixedVersion: fixed, State: strata.Fixed, Severity: strata.Medium, VendorSeverity: "medium",
 			CVSS:      []strata.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:L/I:L/A:H", Score: 6.6}},

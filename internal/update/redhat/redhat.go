@@ -72,9 +72,10 @@ var companions = []string{".csv", ".txt", ".asc", ".sha256", ".sig"}
 
 // Parse reads one CSAF VEX document. The feed's index files (changes.csv,
 // archive_latest.txt, checksums and signatures) are skipped. A document
-// that makes no record but says of RHEL packages that they are not
-// affected (every status "known_not_affected") gives an *update.Skipped
-// naming its CVE: it is a valid document, whose CVE affects no package.
+// that makes no record gives an update.EmptyDocument: it is a valid
+// document, whose CVE affects no RHEL package (every status of a RHEL
+// package "known_not_affected"), or that names no package of a RHEL
+// product stream (OpenShift's, a Go module's).
 func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vulnerability, error) {
 	for _, ext := range companions {
 		if strings.HasSuffix(path.Base(name), ext) {
@@ -93,7 +94,7 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 		return nil, fmt.Errorf("redhat: parse %s: %w", name, errNotCSAF)
 	}
 	var out []strata.Vulnerability
-	skipped := &update.Skipped{}
+	var notAffected []string
 	for i := range doc.vulns {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -105,12 +106,19 @@ func (Updater) Parse(ctx context.Context, name string, r io.Reader) ([]strata.Vu
 		}
 		out = append(out, vs...)
 		if len(vs) == 0 && doc.notAffected(v) {
-			skipped.NotAffected = append(skipped.NotAffected, doc.id(v))
+			notAffected = append(notAffected, doc.id(v))
 		}
 	}
-	if len(out) == 0 && len(skipped.NotAffected) > 0 {
-		slices.Sort(skipped.NotAffected)
-		return nil, skipped
+	switch {
+	case len(out) > 0:
+		return out, nil
+	case len(notAffected) > 0:
+		slices.Sort(notAffected)
+		verb := " affects"
+		if len(notAffected) > 1 {
+			verb = " affect"
+		}
+		return nil, update.EmptyDocument(name, strings.Join(notAffected, ", ")+verb+" no RHEL package")
 	}
-	return out, nil
+	return nil, update.EmptyDocument(name, "names no package of a RHEL product stream")
 }

@@ -13,23 +13,14 @@ import (
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/testutil/golden"
 	"github.com/strata-scan/strata/internal/update"
+	"github.com/strata-scan/strata/internal/update/updatetest"
 )
 
 // parseFile parses every document of a file of testdata (a document,
-// compressed or not, or an archive of them) with Parse. A document whose
-// CVE affects no package (an *update.Skipped) adds no record, as in the
-// runner.
+// compressed or not, or an archive of them) as the runner does.
 func parseFile(t *testing.T, name string) []strata.Vulnerability {
 	t.Helper()
-	var out []strata.Vulnerability
-	_, err := update.Fetch(context.Background(), nil, filepath.Join("testdata", name), "", func(d update.Document) error {
-		vs, err := Updater{}.Parse(context.Background(), d.Name, d.Body)
-		if sk := (*update.Skipped)(nil); errors.As(err, &sk) {
-			return nil
-		}
-		out = append(out, vs...)
-		return err
-	})
+	out, err := updatetest.ParseLocation(context.Background(), Updater{}, filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,23 +300,32 @@ func TestChosen(t *testing.T) {
 	}
 }
 
+// A valid document that makes no record gives an update.EmptyDocument,
+// which the runner takes for a document that empties the feed of its CVE:
 // CVE-2023-4154 and CVE-2023-42670 (Samba) say of every package they name,
-// in RHEL 6 to 9 and Red Hat Storage 3, that it is known_not_affected: no
-// record, and an *update.Skipped naming the CVE, which the runner takes
-// for a valid document that empties the feed of that CVE. A document
-// whose not-affected products are no RHEL packages says nothing of RHEL:
-// nil, nil, as for a document of another product.
-func TestNotAffected(t *testing.T) {
+// in RHEL 6 to 9 and Red Hat Storage 3, that it is known_not_affected;
+// cve-2026-27142-go.json names Go stdlib modules only, no RPM and no
+// platform; a document whose not-affected products are OpenShift's says
+// nothing of RHEL.
+func TestEmptyDocuments(t *testing.T) {
 	tests := []struct {
 		name, doc string
-		want      error
+		want      string
 	}{
-		{"cve-2023-4154.json.gz", "", &update.Skipped{NotAffected: []string{"CVE-2023-4154"}}},
-		{"cve-2023-42670.json.gz", "", &update.Skipped{NotAffected: []string{"CVE-2023-42670"}}},
+		{"cve-2023-4154.json.gz", "", "testdata/cve-2023-4154.json.gz (CVE-2023-4154 affects no RHEL package)"},
+		{"cve-2023-42670.json.gz", "", "testdata/cve-2023-42670.json.gz (CVE-2023-42670 affects no RHEL package)"},
+		{"cve-2026-27142-go.json", "", "testdata/cve-2026-27142-go.json (names no package of a RHEL product stream)"},
 		{"openshift.json", `{"document": {"tracking": {"id": "CVE-1"}},
 			"product_tree": {"branches": [{"product": {"product_id": "ocp-4", "product_identification_helper": {"cpe": "cpe:/a:redhat:openshift:4"}}}],
 				"relationships": [{"full_product_name": {"product_id": "ocp-4:etcd"}, "product_reference": "etcd", "relates_to_product_reference": "ocp-4"}]},
-			"vulnerabilities": [{"cve": "CVE-1", "product_status": {"known_not_affected": ["ocp-4:etcd"]}}]}`, nil},
+			"vulnerabilities": [{"cve": "CVE-1", "product_status": {"known_not_affected": ["ocp-4:etcd"]}}]}`,
+			"openshift.json (names no package of a RHEL product stream)"},
+		{"two.json", `{"document": {"tracking": {"id": "CVE-1"}},
+			"product_tree": {"branches": [{"product": {"product_id": "BaseOS-9", "product_identification_helper": {"cpe": "cpe:/o:redhat:enterprise_linux:9::baseos"}}}],
+				"relationships": [{"full_product_name": {"product_id": "BaseOS-9:a"}, "product_reference": "a", "relates_to_product_reference": "BaseOS-9"}]},
+			"vulnerabilities": [{"cve": "CVE-2", "product_status": {"known_not_affected": ["BaseOS-9:a"]}}, {"cve": "CVE-1", "product_status": {"known_not_affected": ["BaseOS-9:a"]}}]}`,
+			"two.json (CVE-1, CVE-2 affect no RHEL package)"},
+		{"no vulnerabilities.json", `{"document": {"tracking": {"id": "CVE-1"}}}`, "no vulnerabilities.json (names no package of a RHEL product stream)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -345,8 +345,9 @@ func TestNotAffected(t *testing.T) {
 			} else if err != nil {
 				t.Fatal(err)
 			}
-			if len(vs) != 0 || !cmp.Equal(tt.want, got) {
-				t.Errorf("%d records, error %v; want none, %v", len(vs), got, tt.want)
+			want := &update.Skipped{Empty: []string{tt.want}}
+			if len(vs) != 0 || !cmp.Equal(want, got) {
+				t.Errorf("%d records, error %v; want none, %v", len(vs), got, want)
 			}
 		})
 	}
