@@ -13,6 +13,7 @@ import (
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/notify/webhook"
 	"github.com/strata-scan/strata/internal/store"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 const broker = "amqp://guest:guest@127.0.0.1:5672/"
@@ -109,12 +110,7 @@ func TestDeliverNoBroker(t *testing.T) {
 // without its password, whether the broker is unreachable, refuses the
 // password or the URL does not parse; Attempted hears of each attempt.
 func TestDeliverRedacts(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String() // a port nobody listens on
-	ln.Close()
+	closed := testutil.ClosedAddr(t)
 	tests := []struct {
 		name, url, wantErr string
 		broker             bool // needs the local broker

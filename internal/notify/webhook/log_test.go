@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-scan/strata/internal/store"
+	"github.com/strata-scan/strata/internal/testutil"
 )
 
 // bufferLog returns a logger writing text lines, without times, to buf.
@@ -64,12 +64,7 @@ func TestDeliverLogs(t *testing.T) {
 // target's password, whether the receiver is unreachable or the URL does
 // not parse.
 func TestDeliverRedacts(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String() // a port nobody listens on
-	ln.Close()
+	closed := testutil.ClosedAddr(t)
 	tests := []struct {
 		name, target, wantErr string
 	}{

@@ -13,12 +13,8 @@ import (
 // sorted by key: one lookup of the primary key per id, the ids passed as
 // one JSON array.
 func (s *Store) VulnerabilitiesByIDs(ctx context.Context, updater string, ids []string) ([]strata.Vulnerability, error) {
-	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	list, err := json.Marshal(ids)
-	if err != nil {
+	list, ids, err := idsJSON(ids)
+	if len(ids) == 0 || err != nil {
 		return nil, err
 	}
 	// A record's key is "ID|…": the keys of an ID are those from "ID|"
@@ -28,9 +24,17 @@ func (s *Store) VulnerabilitiesByIDs(ctx context.Context, updater string, ids []
 	vs, err := s.appendRecords(ctx, nil, `SELECT v.record FROM json_each(?1) AS i
 		CROSS JOIN vulnerabilities AS v
 		WHERE v.updater = ?2 AND v.key >= i.value || '|' AND v.key < i.value || '}'
-		ORDER BY v.key`, string(list), updater)
+		ORDER BY v.key`, list, updater)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: vulnerabilities of updater %s by %d ids: %w", updater, len(ids), err)
 	}
 	return vs, nil
+}
+
+// idsJSON returns ids sorted, once each, and as a JSON array to pass to
+// json_each.
+func idsJSON(ids []string) (string, []string, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	b, err := json.Marshal(ids)
+	return string(b), ids, err
 }

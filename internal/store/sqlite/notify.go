@@ -341,18 +341,14 @@ func (s *Store) AckNotifications(ctx context.Context, diff, through int64) (int6
 // VulnerabilitiesByID returns the records whose ID or an alias is one of
 // ids, sorted by updater and key: one search of vulnerability_ids per id.
 func (s *Store) VulnerabilitiesByID(ctx context.Context, ids ...string) ([]strata.Vulnerability, error) {
-	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	list, err := json.Marshal(ids)
-	if err != nil {
+	list, ids, err := idsJSON(ids)
+	if len(ids) == 0 || err != nil {
 		return nil, err
 	}
 	vs, err := s.appendRecords(ctx, nil, `SELECT v.record FROM vulnerabilities v
 		WHERE (v.updater, v.key) IN (SELECT x.updater, x.key FROM json_each(?1) AS i
 			CROSS JOIN vulnerability_ids AS x WHERE x.id = i.value)
-		ORDER BY v.updater, v.key`, string(list))
+		ORDER BY v.updater, v.key`, list)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: vulnerabilities of %s: %w", store.IDList(ids), err)
 	}
