@@ -166,7 +166,7 @@ func TestBadBundles(t *testing.T) {
 		{"record removed and counts fixed", compress(t, strings.Replace(strings.Replace(strings.Replace(text, lines[3], "", 1),
 			`"records":2`, `"records":1`, 1), `"records":3,`, `"records":2,`, 1)), "checksum mismatch"},
 		{"record removed", compress(t, strings.Replace(text, lines[3], "", 1)), "line 4: feed debian: record 2 of 2: no id"},
-		{"data after the end", compress(t, text+"{}\n"), "line 8: data after the end line"},
+		{"data after the end", compress(t, text+"{}\n"), "line 9: data after the end line"},
 		{"not a bundle", compress(t, "{\"hello\":1}\n"), "not a strata feed bundle: no bundle header"},
 		{"newer version", compress(t, strings.Replace(text, `"version":1`, `"version":2`, 1)), "bundle format version 2 is newer than this strata reads (1)"},
 		{"version 0", compress(t, strings.Replace(text, `"version":1`, `"version":0`, 1)), "line 1: bad format version 0"},

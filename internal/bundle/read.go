@@ -204,7 +204,7 @@ func (d *decoder) finish(e end, feeds, records int) error {
 		if err != nil {
 			return fmt.Errorf("after the end line: %w", err)
 		}
-		return d.errorf("data after the end line")
+		return fmt.Errorf("line %d: data after the end line", d.n+1)
 	}
 	return nil
 }
