@@ -16,6 +16,8 @@ and the layers that introduced them, and the share of all indexed images.
 VULNERABILITY is any id or alias a feed gives it (CVE, DSA, USN, GHSA…).
 No image is read again: the stored inventories are matched against the
 vulnerability's current records.
+
+Exit status 1 when no record of any feed has the id or alias.
 `
 
 func runAffected(ctx context.Context, e *env, args []string) error {

@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -56,6 +57,9 @@ exporting store. Feeds the bundle does not hold are left as they are.
 
 As after "strata update", the notifications of what changed are recorded
 and summarised; a feed's first load is its baseline and notifies nothing.
+
+FILE "-" is standard input (copied to a temporary file first: a bundle is
+read twice, to verify it, then to load it).
 `
 
 func runDB(ctx context.Context, e *env, args []string) error {
@@ -152,12 +156,24 @@ func notTheStore(common *commonFlags, file string) error {
 	if err != nil || file == "-" || strings.Contains(loc.db, "://") {
 		return err
 	}
-	target, err := os.Stat(file)
+	target, _, err := followLinks(file)
 	if err != nil {
-		return nil // none yet: not the store
+		return nil // openExport says what is wrong with it
 	}
+	abs, err := filepath.Abs(target)
+	if err != nil {
+		return err
+	}
+	store, err := filepath.Abs(loc.db)
+	if err != nil {
+		return err
+	}
+	info, _ := os.Stat(target)
+	// The journals need not exist yet: SQLite would take a file of
+	// theirs for its own.
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		if fi, err := os.Stat(loc.db + suffix); err == nil && os.SameFile(fi, target) {
+		fi, err := os.Stat(loc.db + suffix)
+		if abs == store+suffix || err == nil && info != nil && os.SameFile(fi, info) {
 			return fmt.Errorf("%s: is the store itself (%s): export to another file", file, loc.db)
 		}
 	}
@@ -211,13 +227,24 @@ func runDBImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	open, name := fileOpener(file), file
+	if file == "-" {
+		spooled, err := spool(os.Stdin)
+		if err != nil {
+			return fmt.Errorf("standard input: %w (nothing was imported)", err)
+		}
+		defer spooled.Close()
+		open, name = func() (io.ReadCloser, error) {
+			return io.NopCloser(io.NewSectionReader(spooled, 0, 1<<62)), nil
+		}, "standard input"
+	}
 	sum := sha256.New()
-	b, err := bundle.Open(hashingOpener(file, sum))
+	b, err := bundle.Open(hashingOpener(open, sum))
 	if err != nil {
-		return fmt.Errorf("%s: %w (nothing was imported)", file, err)
+		return fmt.Errorf("%s: %w (nothing was imported)", name, err)
 	}
 	fmt.Fprintf(e.stdout, "%s: sha256 %s, made %s: %d feeds, %d records, checksum verified\n",
-		file, hex.EncodeToString(sum.Sum(nil)), b.Created.Format(time.RFC3339), len(b.Feeds), b.Records)
+		name, hex.EncodeToString(sum.Sum(nil)), b.Created.Format(time.RFC3339), len(b.Feeds), b.Records)
 	st, err := common.setup(ctx, e)
 	if err != nil {
 		return err
@@ -231,8 +258,16 @@ func runDBImport(ctx context.Context, e *env, args []string) error {
 		imported++
 		return nil
 	})
-	if err != nil {
-		err = fmt.Errorf("%s: %w (the feeds listed above were imported)", file, err)
+	switch {
+	case err == nil:
+	case imported == 0 && ctx.Err() != nil:
+		return fmt.Errorf("%s: interrupted: nothing was imported", name)
+	case imported == 0:
+		return fmt.Errorf("%s: %w (nothing was imported)", name, err)
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s: interrupted after the %d feeds listed above were imported", name, imported)
+	default:
+		err = fmt.Errorf("%s: %w (the %d feeds listed above were imported)", name, err, imported)
 	}
 	return errors.Join(err, notifySummary(ctx, e, st, imported))
 }
@@ -262,11 +297,31 @@ func importFeed(ctx context.Context, e *env, st store.Store, f bundle.Feed, vs [
 	return nil
 }
 
-// hashingOpener opens file; the bytes of the first reading go to sum too.
-func hashingOpener(file string, sum hash.Hash) func() (io.ReadCloser, error) {
+// fileOpener opens file.
+func fileOpener(file string) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) { return os.Open(file) }
+}
+
+// spool copies r to an unlinked temporary file, to be read again.
+func spool(r io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp("", "strata-bundle-*")
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(f.Name())
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// hashingOpener opens with open; the bytes of the first reading go to sum
+// too.
+func hashingOpener(open func() (io.ReadCloser, error), sum hash.Hash) func() (io.ReadCloser, error) {
 	first := true
 	return func() (io.ReadCloser, error) {
-		f, err := os.Open(file)
+		f, err := open()
 		if err != nil {
 			return nil, err
 		}

@@ -506,7 +506,7 @@ func TestDurationFlag(t *testing.T) {
 
 func TestFormatAge(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		0: "<1m", 3 * time.Second: "<1m", 59 * time.Second: "<1m", time.Minute: "1m", 89 * time.Second: "1m", 7 * time.Minute: "7m", time.Hour: "1h", 5*time.Hour + 12*time.Minute: "5h 12m",
+		0: "0s", 3 * time.Second: "3s", 59 * time.Second: "59s", time.Minute: "1m", 89 * time.Second: "1m", 7 * time.Minute: "7m", time.Hour: "1h", 5*time.Hour + 12*time.Minute: "5h 12m",
 		24 * time.Hour: "1d", 12*24*time.Hour + 3*time.Hour + 59*time.Minute: "12d 3h",
 	} {
 		if got := formatAge(d); got != want {

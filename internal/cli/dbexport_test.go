@@ -276,7 +276,9 @@ func TestExportOntoStore(t *testing.T) {
 	if err := os.Symlink(db, link); err != nil {
 		t.Fatal(err)
 	}
-	for _, target := range []string{db, link, filepath.Join(dir, ".", "src.db")} {
+	// src.db-journal does not exist (the store is in WAL mode): SQLite
+	// would still take it for its own, and delete it.
+	for _, target := range []string{db, link, filepath.Join(dir, ".", "src.db"), db + "-journal", db + "-wal"} {
 		stdout, stderr, code := run(t, "db", "export", "--db", db, target)
 		want := "strata db: " + target + ": is the store itself (" + db + "): export to another file\n"
 		if code != 1 || stdout != "" || stderr != want {
@@ -321,5 +323,28 @@ func TestImportOutputClosed(t *testing.T) {
 		if !strings.Contains(status, "\n"+feed+" ") {
 			t.Errorf("feed %s not imported:\n%s", feed, status)
 		}
+	}
+}
+
+// "strata db import -" reads the bundle from standard input.
+func TestImportStdin(t *testing.T) {
+	bin := strataBinary(t)
+	dir := t.TempDir()
+	b := filepath.Join(dir, "feeds.bundle")
+	mustRun(t, "db", "export", "--db", exportStore(t, dir), b)
+	f, err := os.Open(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	db := filepath.Join(dir, "imported.db")
+	cmd := exec.Command(bin, "db", "import", "--db", db, "-")
+	cmd.Stdin = f
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "standard input: sha256 "+fileSHA256(t, b)+",") {
+		t.Fatalf("import from standard input: %v\n%s", err, out)
+	}
+	if status := mustRun(t, "db", "status", "--db", db, "--format", "json"); !strings.Contains(status, `"records": 2`) {
+		t.Errorf("db status after the import:\n%s", status)
 	}
 }

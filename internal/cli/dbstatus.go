@@ -133,7 +133,7 @@ func warnFeedAge(ctx context.Context, e *env, st store.Store, maxAge time.Durati
 // "12d 3h", "5h 12m", "7m", and "<1m" under a minute.
 func formatAge(d time.Duration) string {
 	if d < time.Minute {
-		return "<1m"
+		return fmt.Sprintf("%ds", int(d/time.Second))
 	}
 	d = d.Round(time.Minute)
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)

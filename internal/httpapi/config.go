@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -238,6 +240,8 @@ func (c *Config) validate() error {
 	check(c.Notify.Expire >= 0, "notify.expire: %s (want 0, for never, or more)", c.Notify.Expire)
 	check(c.Notify.Summary == notify.PerImage || c.Notify.Summary == notify.All, "notify.summary: %q (want %s or %s)",
 		c.Notify.Summary, notify.PerImage, notify.All)
+	check(validURL(c.Notify.Webhook.URL, "http", "https"), "notify.webhook.url: want an http:// or https:// URL with a host")
+	check(validURL(c.Notify.AMQP.URL, "amqp", "amqps"), "notify.amqp.url: want an amqp:// or amqps:// URL with a host")
 	for _, f := range c.Updates.Feeds {
 		if _, err := updaters.ByName(f); err != nil {
 			errs = append(errs, fmt.Errorf("updates.feeds: %w", err))
@@ -250,4 +254,15 @@ func (c *Config) validate() error {
 		check(len(locs) > 0, "updates.sources.%s: no location", f)
 	}
 	return errors.Join(errs...)
+}
+
+// validURL says whether u is empty (not configured) or an absolute URL of
+// one of schemes with a host. The URL itself is not quoted in errors: it
+// may hold a password.
+func validURL(u string, schemes ...string) bool {
+	if u == "" {
+		return true
+	}
+	p, err := url.Parse(u)
+	return err == nil && slices.Contains(schemes, p.Scheme) && p.Host != ""
 }

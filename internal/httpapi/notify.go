@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/strata-scan/strata/internal/excerpt"
 	"github.com/strata-scan/strata/internal/notify/webhook"
 	"github.com/strata-scan/strata/internal/store"
 )
@@ -85,7 +86,7 @@ func (s *Server) deleteNotification(w http.ResponseWriter, r *http.Request) erro
 func notificationID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("%w: notification id %q: want a positive integer", errBadRequest, r.PathValue("id"))
+		return 0, fmt.Errorf("%w: notification id %s: want a positive integer of at most 19 digits", errBadRequest, excerpt.Quote(r.PathValue("id")))
 	}
 	return id, nil
 }
