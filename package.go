@@ -151,5 +151,8 @@ func (p Package) PURL(d *Distribution) string {
 // starts an npm scope and must not be read as the version's separator)
 // and ":" included.
 func purlEscape(seg string) string {
-	return strings.NewReplacer("@", "%40", ":", "%3A").Replace(url.PathEscape(seg))
+	return purlMarks.Replace(url.PathEscape(seg))
 }
+
+// purlMarks are what purlEscape encodes besides url.PathEscape.
+var purlMarks = strings.NewReplacer("@", "%40", ":", "%3A")

@@ -28,12 +28,18 @@ func setSymbols(pkgs []strata.Package, f *elf.File) {
 		return
 	}
 	byModule := map[int][]string{}
+	modules := map[string]int{} // import path → index in pkgs (moduleOf)
 	for _, fn := range funcs {
 		pkg, name, ok := splitFunc(fn)
 		if !ok {
 			continue
 		}
-		if i := moduleOf(pkgs, pkg); i >= 0 {
+		i, ok := modules[pkg]
+		if !ok {
+			i = moduleOf(pkgs, pkg)
+			modules[pkg] = i
+		}
+		if i >= 0 {
 			byModule[i] = append(byModule[i], pkg+"."+name)
 		}
 	}
@@ -69,6 +75,9 @@ func functions(f *elf.File) (names []string, err error) {
 	}
 	return names, err
 }
+
+// maxNameTable bounds the memory funcNames sets aside before reading.
+const maxNameTable = 64 << 20
 
 // errNoNameTable says a .gopclntab predates Go 1.16's function name table.
 var errNoNameTable = errors.New("no function name table (Go before 1.16)")
@@ -115,15 +124,20 @@ func funcNames(pcln *elf.Section, order binary.ByteOrder) ([]string, error) {
 	if _, err := rs.Seek(int64(start), io.SeekStart); err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(rs, int64(end-start))) // grows only as bytes arrive
-	if err != nil {
+	// Read into one string that the names share, grown for the table's
+	// size as the header gives it up to maxNameTable (a real table is a
+	// few MiB), then only as bytes arrive: a header may lie.
+	var b strings.Builder
+	b.Grow(int(min(end-start, maxNameTable)))
+	if _, err := io.CopyN(&b, rs, int64(end-start)); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
 		return nil, fmt.Errorf(".gopclntab function name table: %w", err)
 	}
-	if uint64(len(b)) < end-start {
-		return nil, fmt.Errorf(".gopclntab function name table: %w", io.ErrUnexpectedEOF)
-	}
-	var names []string
-	for name := range strings.SplitSeq(string(b), "\x00") {
+	table := b.String()
+	names := make([]string, 0, strings.Count(table, "\x00"))
+	for name := range strings.SplitSeq(table, "\x00") {
 		if name != "" {
 			names = append(names, name)
 		}
@@ -243,7 +257,7 @@ func moduleOf(pkgs []strata.Package, pkg string) int {
 			if best < 0 && !strings.Contains(first, ".") {
 				best = i
 			}
-		case pkg == p.Name || strings.HasPrefix(pkg, p.Name+"/"):
+		case strings.HasPrefix(pkg, p.Name) && (len(pkg) == len(p.Name) || pkg[len(p.Name)] == '/'):
 			if best < 0 || pkgs[best].Name == "stdlib" || len(p.Name) > len(pkgs[best].Name) {
 				best = i
 			}
