@@ -40,8 +40,8 @@ type Package struct {
 	// the receiver's pointer and closures dropped
 	// ("golang.org/x/net/html.Tokenizer.Next"); Stripped says the binary's
 	// function table could not be read, so that Symbols says nothing.
-	Symbols  []string `json:"symbols,omitempty"`
-	Stripped bool     `json:"stripped,omitempty"`
+	Symbols  Symbols `json:"symbols,omitempty"`
+	Stripped bool    `json:"stripped,omitempty"`
 	// Nested is, for a package found in an archive inside the PackageDB
 	// file (a jar in a war's WEB-INF/lib), that archive's path within
 	// it, "!/" between levels as a jar: URL writes them:

@@ -26,7 +26,7 @@ func TestScanLargeBinary(t *testing.T) {
 		var got []string
 		for _, p := range rep.Packages {
 			got = append(got, p.Name+"@"+p.Version)
-			if p.Name == "golang.org/x/net" && !cmp.Equal(p.Symbols, []string{"golang.org/x/net/html.Parse"}) {
+			if p.Name == "golang.org/x/net" && !cmp.Equal([]string(p.Symbols), []string{"golang.org/x/net/html.Parse"}) {
 				t.Errorf("golang.org/x/net symbols %v, want [golang.org/x/net/html.Parse]", p.Symbols)
 			}
 		}
