@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/strata-scan/strata/internal/spool"
+
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/bundle"
 	"github.com/strata-scan/strata/internal/store"
@@ -229,7 +231,7 @@ func runDBImport(ctx context.Context, e *env, args []string) error {
 	}
 	open, name := fileOpener(file), file
 	if file == "-" {
-		spooled, err := spool(os.Stdin)
+		spooled, err := spool.File(os.Stdin, "strata-bundle-*")
 		if err != nil {
 			return fmt.Errorf("standard input: %w (nothing was imported)", err)
 		}
@@ -300,20 +302,6 @@ func importFeed(ctx context.Context, e *env, st store.Store, f bundle.Feed, vs [
 // fileOpener opens file.
 func fileOpener(file string) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) { return os.Open(file) }
-}
-
-// spool copies r to an unlinked temporary file, to be read again.
-func spool(r io.Reader) (*os.File, error) {
-	f, err := os.CreateTemp("", "strata-bundle-*")
-	if err != nil {
-		return nil, err
-	}
-	os.Remove(f.Name())
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
 }
 
 // hashingOpener opens with open; the bytes of the first reading go to sum

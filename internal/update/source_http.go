@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/strata-scan/strata/internal/spool"
+
 	"github.com/strata-scan/strata"
 )
 
@@ -44,14 +46,11 @@ func fetchURL(ctx context.Context, client *http.Client, loc string, prev Fingerp
 	fp := validators(resp.Header)
 	var body io.Reader = resp.Body
 	if fp == "" {
-		f, sum, err := spool(resp.Body)
+		f, sum, err := spoolHashed(resp.Body)
 		if err != nil {
 			return "", fmt.Errorf("fetch %s: %w", loc, err)
 		}
-		defer func() {
-			f.Close()
-			os.Remove(f.Name())
-		}()
+		defer f.Close()
 		fp, body = sum, f
 	}
 	if fp == prev {
@@ -198,21 +197,12 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// spool copies r to a temporary file, hashing it; the file is returned
-// open at its start.
-func spool(r io.Reader) (*os.File, Fingerprint, error) {
-	f, err := os.CreateTemp("", "strata-fetch-*")
-	if err != nil {
-		return nil, "", err
-	}
+// spoolHashed copies r to a temporary file (see spool.File), hashing it; the
+// file is returned open at its start.
+func spoolHashed(r io.Reader) (*os.File, Fingerprint, error) {
 	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(f, h), r)
-	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
+	f, err := spool.File(io.TeeReader(r, h), "strata-fetch-*")
 	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
 		return nil, "", err
 	}
 	return f, Fingerprint("sha256:" + hex.EncodeToString(h.Sum(nil))), nil

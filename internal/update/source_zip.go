@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/strata-scan/strata/internal/spool"
 )
 
 // zipMagic starts a zip archive's first local file header.
@@ -23,15 +25,11 @@ func isZip(br *bufio.Reader) bool {
 // archive's order. A zip archive's directory is at its end, so r is
 // spooled to a temporary file first.
 func spoolZip(ctx context.Context, name string, r io.Reader, fn func(Document) error) error {
-	f, err := os.CreateTemp("", "strata-fetch-*.zip")
+	f, err := spool.File(r, "strata-fetch-*.zip")
 	if err != nil {
-		return fmt.Errorf("fetch %s: %w", name, err)
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	if _, err := io.Copy(f, r); err != nil {
 		return fmt.Errorf("fetch %s: spool zip: %w", name, err)
 	}
+	defer f.Close()
 	return readZipFile(ctx, name, f, fn)
 }
 
