@@ -10,8 +10,6 @@ import (
 	"hash"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/strata-scan/strata/internal/spool"
@@ -125,15 +123,20 @@ func runDBExport(ctx context.Context, e *env, args []string) error {
 	if len(names) == 0 {
 		return errors.New("the store holds no feed data to export: load feeds with \"strata update\" first")
 	}
-	if err := notTheStore(common, file); err != nil {
+	loc, err := common.location()
+	if err != nil {
 		return err
+	}
+	sqlite := loc.db
+	if isPostgres(sqlite) {
+		sqlite = ""
 	}
 	// With "-", standard output is the bundle's alone.
 	msgs, name := e.stdout, file
 	if file == "-" {
 		msgs, name = e.stderr, "standard output"
 	}
-	out, err := openExport(file, e.stdout)
+	out, err := openExport(file, sqlite, e.stdout)
 	if err != nil {
 		return err
 	}
@@ -147,38 +150,6 @@ func runDBExport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	fmt.Fprintf(msgs, "wrote %s: %d feeds, %d records, sha256 %s\n", name, len(names), n, hex.EncodeToString(sum.Sum(nil)))
-	return nil
-}
-
-// notTheStore refuses an export FILE that is the SQLite store itself, or
-// one of its journal files (directly or through links): the export would
-// replace the store's data with the bundle.
-func notTheStore(common *commonFlags, file string) error {
-	loc, err := common.location()
-	if err != nil || file == "-" || strings.Contains(loc.db, "://") {
-		return err
-	}
-	target, _, err := followLinks(file)
-	if err != nil {
-		return nil // openExport says what is wrong with it
-	}
-	abs, err := filepath.Abs(target)
-	if err != nil {
-		return err
-	}
-	store, err := filepath.Abs(loc.db)
-	if err != nil {
-		return err
-	}
-	info, _ := os.Stat(target)
-	// The journals need not exist yet: SQLite would take a file of
-	// theirs for its own.
-	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		fi, err := os.Stat(loc.db + suffix)
-		if abs == store+suffix || err == nil && info != nil && os.SameFile(fi, info) {
-			return fmt.Errorf("%s: is the store itself (%s): export to another file", file, loc.db)
-		}
-	}
 	return nil
 }
 

@@ -33,13 +33,19 @@ const maxLinks = 40
 //     directory that commit renames over it, so that it is replaced only
 //     by a complete bundle. A new file has mode 0644 less the umask, as
 //     a shell's ">" makes it; a replaced file keeps its mode.
-func openExport(file string, stdout io.Writer) (*exportFile, error) {
+//
+// The SQLite store's file (sqlite, "" for none) and its journals are
+// refused, by name or through links, before anything is written.
+func openExport(file, sqlite string, stdout io.Writer) (*exportFile, error) {
 	if file == "-" {
 		return &exportFile{stdout, func() error { return nil }, func() {}}, nil
 	}
 	target, info, err := followLinks(file)
 	if err != nil {
 		return nil, err
+	}
+	if sqlite != "" && isStoreFile(sqlite, target, info) {
+		return nil, fmt.Errorf("%s: is the store itself (%s): export to another file", file, sqlite)
 	}
 	switch {
 	case info == nil || info.Mode().IsRegular():
@@ -137,4 +143,22 @@ func createTemp(target string) (*os.File, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s: cannot create a temporary file beside it", target)
+}
+
+// isStoreFile says whether target, of information info (nil when it
+// does not exist), is the SQLite store db or one of its journals. The
+// journals need not exist yet: SQLite would take a file of theirs for its
+// own.
+func isStoreFile(db, target string, info fs.FileInfo) bool {
+	abs, err1 := filepath.Abs(target)
+	store, err2 := filepath.Abs(db)
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if err1 == nil && err2 == nil && abs == store+suffix {
+			return true
+		}
+		if fi, err := os.Stat(db + suffix); err == nil && info != nil && os.SameFile(fi, info) {
+			return true
+		}
+	}
+	return false
 }

@@ -143,12 +143,18 @@ func (c *commonFlags) location() (storeLocation, error) {
 	return storeLocation{filepath.Join(dir, "strata", "strata.db"), ""}, nil
 }
 
+// isPostgres says whether the store location db is a PostgreSQL URL
+// rather than an SQLite file.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
 // openStore opens a PostgreSQL store for a postgres:// (or postgresql://)
 // URL, else the SQLite file at loc; a missing file is created only when
 // creates is set, and in a directory that exists unless it is the default
 // file.
 func openStore(ctx context.Context, loc storeLocation, creates bool) (store.Store, error) {
-	if strings.HasPrefix(loc.db, "postgres://") || strings.HasPrefix(loc.db, "postgresql://") {
+	if isPostgres(loc.db) {
 		s, err := postgres.Open(ctx, loc.db)
 		if err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
