@@ -112,14 +112,14 @@ func withSame(ctx context.Context, st Index, recs []strata.Vulnerability) ([]str
 	if err != nil {
 		return nil, err
 	}
-	have := map[string]bool{}
+	have := map[string]bool{} // by updater and key
 	for _, r := range recs {
 		have[r.Updater+"\x00"+r.Key()] = true
 	}
 	for _, r := range all {
-		same := slices.ContainsFunc(recs, func(o strata.Vulnerability) bool { return r.SameAs(&o) })
-		if !have[r.Updater+"\x00"+r.Key()] && same {
-			have[r.Updater+"\x00"+r.Key()] = true
+		k := r.Updater + "\x00" + r.Key()
+		if !have[k] && slices.ContainsFunc(recs, func(o strata.Vulnerability) bool { return r.SameAs(&o) }) {
+			have[k] = true
 			recs = append(recs, r)
 		}
 	}

@@ -133,27 +133,25 @@ func canonicalIDs(srcs [3]recordSource) func(*strata.Vulnerability) string {
 		parent[n] = r
 		return r
 	}
+	byKey := map[store.PackageKey][]*strata.Vulnerability{} // the records of each package, of all srcs
 	for _, src := range srcs {
 		for k, vs := range src {
-			byID := map[string][]*strata.Vulnerability{} // this package's records by ID and alias
-			for _, o := range srcs {
-				for i := range o[k] {
-					v := &o[k][i]
-					for _, id := range v.IDs() {
-						byID[id] = append(byID[id], v)
-					}
-				}
-			}
 			for i := range vs {
-				v := &vs[i]
-				for _, id := range v.IDs() {
-					for _, o := range byID[id] {
-						if o.ID != v.ID && v.SameAs(o) {
-							a, b := root(node(v)), root(node(o))
-							parent[max(a, b)] = min(a, b)
-						}
+				byKey[k] = append(byKey[k], &vs[i])
+			}
+		}
+	}
+	for _, vs := range byKey {
+		byID := map[string][]*strata.Vulnerability{} // the package's records seen, by ID and alias
+		for _, v := range vs {
+			for _, id := range v.IDs() {
+				for _, o := range byID[id] {
+					if o.ID != v.ID && v.SameAs(o) {
+						a, b := root(node(v)), root(node(o))
+						parent[max(a, b)] = min(a, b)
 					}
 				}
+				byID[id] = append(byID[id], v)
 			}
 		}
 	}
