@@ -141,19 +141,7 @@ const notifyWait = 30 * time.Second
 // when a feed was loaded (updated is how many) or the notifier found
 // diffs to notify, prints the one-line summary.
 func notifySummary(ctx context.Context, e *env, st store.Store, updated int) error {
-	n := &notify.Notifier{Store: st, Index: st, Log: e.log}
-	sum, err := n.Run(ctx)
-	// Another process is recording notifications: it may have read the
-	// diffs before this update's, which are then this process's to record
-	// once it is done.
-	for deadline := time.Now().Add(notifyWait); err == nil && sum.Busy && time.Now().Before(deadline); {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(notifyWait / 100):
-		}
-		sum, err = n.Run(ctx)
-	}
+	sum, err := (&notify.Notifier{Store: st, Index: st, Log: e.log, Wait: notifyWait}).Run(ctx)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/strata-scan/strata"
 	"github.com/strata-scan/strata/internal/store"
@@ -25,6 +26,7 @@ type Store interface {
 	NotifyProgress(ctx context.Context) (*store.NotifyProgress, error)
 	PutNotifications(ctx context.Context, diff int64, updater string, n *store.DiffNotifications) (bool, error)
 	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)
+	Lock(ctx context.Context, key string) (unlock func(), err error)
 }
 
 // Notifier records the notifications of the update diffs not yet
@@ -33,6 +35,10 @@ type Notifier struct {
 	Store Store
 	Index Index // the images and records, to find those a diff affects
 	Log   *slog.Logger
+	// Wait is how long Run waits for another process that is recording
+	// notifications (it may have read the diffs before an update's that
+	// are then Run's to record); 0 is not at all: Run says Busy.
+	Wait time.Duration
 }
 
 // Summary is what one Run recorded.
@@ -82,7 +88,7 @@ func (s *Summary) Added() (vulns, images int) {
 // Each diff's notifications are recorded in one transaction with the mark
 // that it was processed, so a crash loses nothing and repeats nothing.
 func (n *Notifier) Run(ctx context.Context) (*Summary, error) {
-	unlock, ok, err := n.Store.TryLock(ctx, "notifier")
+	unlock, ok, err := n.lock(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("notify: %w", err)
 	}
@@ -105,6 +111,24 @@ func (n *Notifier) Run(ctx context.Context) (*Summary, error) {
 		}
 	}
 	return sum, nil
+}
+
+// lock takes the notifier's lock, waiting for it up to n.Wait; ok is
+// false when another process held it all that time.
+func (n *Notifier) lock(ctx context.Context) (unlock func(), ok bool, err error) {
+	if n.Wait <= 0 {
+		return n.Store.TryLock(ctx, "notifier")
+	}
+	wctx, cancel := context.WithTimeout(ctx, n.Wait)
+	defer cancel()
+	unlock, err = n.Store.Lock(wctx, "notifier")
+	switch {
+	case err == nil:
+		return unlock, true, nil
+	case ctx.Err() == nil && wctx.Err() != nil:
+		return nil, false, nil
+	}
+	return nil, false, err
 }
 
 func (n *Notifier) process(ctx context.Context, d *strata.UpdateDiff, p *store.NotifyProgress, sum *Summary) error {
