@@ -14,17 +14,23 @@ import (
 
 const dockerManifestFile = "manifest.json"
 
-// openDocker reads a `docker save` archive of one image: manifest.json
-// names the config file and the layer files, bottom first.
-func (im *Image) openDocker(a files) error {
+// dockerManifest reads a's manifest.json.
+func dockerManifest(a files) (tarball.Manifest, error) {
 	b, err := readSmall(a, dockerManifestFile)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var m tarball.Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("%s: %w", dockerManifestFile, err)
+		return nil, fmt.Errorf("%s: %w", dockerManifestFile, err)
 	}
+	return m, nil
+}
+
+// openDocker reads a `docker save` archive of one image, whose
+// manifest.json (see dockerManifest), m, names the config file and the
+// layer files, bottom first.
+func (im *Image) openDocker(a files, m tarball.Manifest) error {
 	if len(m) != 1 {
 		return fmt.Errorf("%s lists %d images, want 1", dockerManifestFile, len(m))
 	}
@@ -49,16 +55,12 @@ func (im *Image) openDocker(a files) error {
 	return nil
 }
 
-// isDockerManifest says whether a holds the manifest.json of a `docker
-// save` archive: a list of images, each naming its config and layers. A
-// root file system's own manifest.json is unlikely to be one.
-func isDockerManifest(a files) bool {
-	b, err := readSmall(a, dockerManifestFile)
-	if err != nil {
-		return false
-	}
-	var m tarball.Manifest
-	if json.Unmarshal(b, &m) != nil || len(m) == 0 {
+// isDockerManifest says whether m, read from a directory, is the
+// manifest.json of a `docker save` archive: a list of images, each naming
+// its config and layers. A root file system's own manifest.json is
+// unlikely to be one.
+func isDockerManifest(m tarball.Manifest, err error) bool {
+	if err != nil || len(m) == 0 {
 		return false
 	}
 	for _, d := range m {

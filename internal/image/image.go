@@ -134,11 +134,11 @@ func (im *Image) openDir(ctx context.Context, opt Options) error {
 	}
 	im.closers = append(im.closers, root.Close)
 	a := dirFiles{root}
-	switch {
-	case exists(root, ociLayoutFile):
+	if exists(root, ociLayoutFile) {
 		return im.openOCI(ctx, a, opt)
-	case isDockerManifest(a):
-		return im.openDocker(a)
+	}
+	if m, err := dockerManifest(a); isDockerManifest(m, err) {
+		return im.openDocker(a, m)
 	}
 	return im.openRootFS(ctx, root)
 }
@@ -155,7 +155,11 @@ func (im *Image) openFiles(ctx context.Context, a *tarFiles, opt Options) error 
 	case a.has(ociLayoutFile):
 		return im.openOCI(ctx, a, opt)
 	case a.has(dockerManifestFile):
-		return im.openDocker(a)
+		m, err := dockerManifest(a)
+		if err != nil {
+			return err
+		}
+		return im.openDocker(a, m)
 	}
 	return errNotImage
 }
